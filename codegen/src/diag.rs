@@ -1,0 +1,173 @@
+//! Diagnostics: what is wrong with a spec, and where (JSON pointer, file:line:column).
+//!
+//! Every stage collects diagnostics instead of stopping at the first problem; the
+//! front end shows them all together, sorted by where they occur.
+
+use std::fmt;
+
+use crate::locate::{self, LineCol, SourceFormat};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Generation went on, with a documented fallback.
+    Warning,
+    /// The spec (or this part of it) cannot be generated.
+    Error,
+}
+
+/// One problem in a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// JSON pointer of the node the problem is about (`""` for the whole document).
+    pub pointer: String,
+    /// What is wrong and, for warnings, what was done instead.
+    pub message: String,
+    /// Where in the source text; filled in by [`Diagnostics::locate`] or known up front
+    /// (syntax errors).
+    pub location: Option<LineCol>,
+}
+
+impl Diagnostic {
+    /// An error about the node at `pointer`.
+    pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            pointer: pointer.into(),
+            message: message.into(),
+            location: None,
+        }
+    }
+
+    /// A warning about the node at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(pointer, message)
+        }
+    }
+
+    /// Renders the diagnostic as one line: `file:line:col: error: #/pointer: message`.
+    pub fn render(&self, file: &str) -> String {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        let place = match self.location {
+            Some(at) => format!("{file}:{}:{}", at.line, at.column),
+            None => file.to_owned(),
+        };
+        format!("{place}: {severity}: #{}: {}", self.pointer, self.message)
+    }
+}
+
+/// The problems found in one spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Adds an error about `pointer`.
+    pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::error(pointer, message));
+    }
+
+    /// Adds a warning about `pointer`.
+    pub fn warning(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.push(Diagnostic::warning(pointer, message));
+    }
+
+    /// Adds every problem of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// True when an error (not only warnings) was found.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// All problems.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Number of problems.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Turns every warning into an error (`--deny-warnings`).
+    pub fn deny_warnings(&mut self) {
+        for item in &mut self.items {
+            item.severity = Severity::Error;
+        }
+    }
+
+    /// Finds the line and column of every diagnostic that has none yet, then sorts them
+    /// by position (deterministic output) and drops exact duplicates.
+    pub fn locate(&mut self, text: &str, format: SourceFormat) {
+        for item in &mut self.items {
+            if item.location.is_none() {
+                item.location = locate::locate(text, format, &item.pointer)
+                    .or_else(|| locate::locate_nearest(text, format, &item.pointer).map(|(_, at)| at));
+            }
+        }
+        self.items.sort_by(|a, b| {
+            let key = |d: &Diagnostic| d.location.map(|at| (at.line, at.column));
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| a.pointer.cmp(&b.pointer))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        self.items.dedup();
+    }
+
+    /// Renders every problem, one per line, with `file` as the source name.
+    pub fn render(&self, file: &str) -> String {
+        let mut out = String::new();
+        for item in &self.items {
+            out.push_str(&item.render(file));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render("<spec>"))
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
+pub fn escape_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// `base` with one more token appended.
+pub fn child(base: &str, token: &str) -> String {
+    let mut out = String::with_capacity(base.len() + token.len() + 1);
+    out.push_str(base);
+    out.push('/');
+    out.push_str(&escape_token(token));
+    out
+}

@@ -1,0 +1,566 @@
+//! The `client` module: the `Client` type and one async method per operation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_lines, ident, lit, ty_tokens};
+use crate::ir::{
+    Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response, ResponseKind,
+    SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
+};
+
+/// The whole `client` module.
+pub fn client_module(api: &Api) -> TokenStream {
+    let default_url = api.servers.first().map(|s| s.url.clone()).unwrap_or_default();
+    let url_doc = match api.servers.first() {
+        Some(server) if !server.description.is_empty() => {
+            format!(" The spec's first server ({}).", server.description.replace('`', "'"))
+        }
+        Some(_) => " The spec's first server.".to_owned(),
+        None => " The spec lists no server: set one with [`Client::with_base_url`].".to_owned(),
+    };
+    let default_url = lit(&default_url);
+    let schemes = api.security_schemes.iter().map(|scheme| {
+        let name = scheme_static(&scheme.rust_name);
+        let wire = lit(&scheme.name);
+        let kind = match &scheme.kind {
+            SecurityKind::Bearer => quote!(crate::runtime::http::SchemeKind::Bearer),
+            SecurityKind::Basic => quote!(crate::runtime::http::SchemeKind::Basic),
+            SecurityKind::ApiKeyHeader(n) | SecurityKind::ApiKeyQuery(n) | SecurityKind::ApiKeyCookie(n) => {
+                let location = match &scheme.kind {
+                    SecurityKind::ApiKeyHeader(_) => quote!(Header),
+                    SecurityKind::ApiKeyQuery(_) => quote!(Query),
+                    _ => quote!(Cookie),
+                };
+                let n = lit(n);
+                quote!(crate::runtime::http::SchemeKind::ApiKey { location: crate::runtime::http::ApiKeyLocation::#location, name: #n })
+            }
+        };
+        quote! {
+            static #name: crate::runtime::http::SecurityScheme = crate::runtime::http::SecurityScheme { name: #wire, kind: #kind };
+        }
+    });
+    let setters = api.security_schemes.iter().map(|scheme| {
+        let bare = scheme.rust_name.trim_start_matches("r#");
+        let setter = format_ident!("with_{}", bare);
+        let wire = lit(&scheme.name);
+        let mut doc = format!("Credentials for the `{}` security scheme", scheme.name);
+        let body = match &scheme.kind {
+            SecurityKind::Bearer => {
+                doc.push_str(" (bearer token, sent as `Authorization: Bearer ...`).");
+                quote! {
+                    pub fn #setter(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Bearer(crate::runtime::Secret::new(token))) }
+                    }
+                }
+            }
+            SecurityKind::Basic => {
+                doc.push_str(" (HTTP basic authentication).");
+                quote! {
+                    pub fn #setter(self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Basic { username: username.into(), password: crate::runtime::Secret::new(password) }) }
+                    }
+                }
+            }
+            SecurityKind::ApiKeyHeader(n) | SecurityKind::ApiKeyQuery(n) | SecurityKind::ApiKeyCookie(n) => {
+                let place = match &scheme.kind {
+                    SecurityKind::ApiKeyHeader(_) => "header",
+                    SecurityKind::ApiKeyQuery(_) => "query parameter",
+                    _ => "cookie",
+                };
+                doc.push_str(&format!(" (API key sent as the `{n}` {place})."));
+                quote! {
+                    pub fn #setter(self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::ApiKey(crate::runtime::Secret::new(key))) }
+                    }
+                }
+            }
+        };
+        if !scheme.docs.trim().is_empty() {
+            doc.push_str("\n\n");
+            doc.push_str(&super::sanitize_doc(&scheme.docs));
+        }
+        let doc = doc_lines(&doc);
+        quote!(#doc #body)
+    });
+    let methods = api.operations.iter().map(|op| operation_method(api, op));
+    let title = if api.title.is_empty() { "the API".to_owned() } else { format!("{} {}", api.title, api.version) };
+    let client_doc = doc_lines(&format!(
+        "Client for {title}.\n\nCheap to clone (the connection pool is shared). Settings are builder-lite \
+         `with_*` methods; [`Client::with_options`] gives a copy with per-call timeout and retry settings."
+    ));
+    quote! {
+        //! The API client: one async method per operation.
+        #[doc = #url_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+        #(#schemes)*
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: crate::runtime::ClientCore,
+        }
+        impl ::std::default::Default for Client {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+        impl Client {
+            /// A client for [`DEFAULT_BASE_URL`] with the default timeouts and retry policy.
+            pub fn new() -> Self {
+                Self { core: crate::runtime::ClientCore::new(DEFAULT_BASE_URL) }
+            }
+            /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
+            pub fn with_base_url(self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self { core: self.core.with_base_url(base_url) }
+            }
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+            /// Uses the caller's own `reqwest::Client` (proxies, TLS roots, connection settings).
+            pub fn with_http_client(self, http: ::reqwest::Client) -> Self {
+                Self { core: self.core.with_http_client(http) }
+            }
+            /// Whole-request timeout for every call (default 60 s).
+            pub fn with_timeout(self, timeout: ::std::time::Duration) -> Self {
+                Self { core: self.core.with_timeout(timeout) }
+            }
+            /// Connect timeout (default 10 s).
+            pub fn with_connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+                Self { core: self.core.with_connect_timeout(timeout) }
+            }
+            /// Retry policy for every call (see [`RetryPolicy`](crate::runtime::RetryPolicy) for the defaults).
+            pub fn with_retry(self, retry: crate::runtime::RetryPolicy) -> Self {
+                Self { core: self.core.with_retry(retry) }
+            }
+            /// A copy of this client with per-call settings, e.g.
+            /// `client.with_options(RequestOptions::default().with_timeout(d)).some_call(..)`.
+            pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
+                Self { core: self.core.with_options(options) }
+            }
+            #(#setters)*
+            #(#methods)*
+        }
+    }
+}
+
+fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
+    format_ident!("SCHEME_{}", rust_name.trim_start_matches("r#").to_ascii_uppercase())
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    let name = format_ident!("{}", method.as_upper());
+    quote!(::reqwest::Method::#name)
+}
+
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let name = format_ident!(
+        "{}",
+        match style {
+            ParamStyle::Simple => "Simple",
+            ParamStyle::Label => "Label",
+            ParamStyle::Matrix => "Matrix",
+            ParamStyle::Form => "Form",
+            ParamStyle::SpaceDelimited => "SpaceDelimited",
+            ParamStyle::PipeDelimited => "PipeDelimited",
+            ParamStyle::DeepObject => "DeepObject",
+        }
+    );
+    quote!(crate::runtime::encoding::Style::#name)
+}
+
+/// Path parameters: `&str` for strings, by value for small `Copy` types, else by reference.
+fn path_arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
+    match ty {
+        TypeRef::Prim(Prim::String) => (quote!(&str), true),
+        TypeRef::Prim(
+            prim @ (Prim::Bool
+            | Prim::I32
+            | Prim::I64
+            | Prim::U32
+            | Prim::U64
+            | Prim::F32
+            | Prim::F64
+            | Prim::Uuid
+            | Prim::Date
+            | Prim::DateTime),
+        ) => (super::prim_tokens(*prim), false),
+        other => {
+            let ty = ty_tokens(api, other, false);
+            (quote!(&#ty), true)
+        }
+    }
+}
+
+fn success_tokens(api: &Api, op: &Operation) -> TokenStream {
+    match &op.success {
+        SuccessType::Single(ty) => ty_tokens(api, ty, false),
+        SuccessType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), false),
+    }
+}
+
+fn error_tokens(api: &Api, op: &Operation) -> TokenStream {
+    match &op.error {
+        ErrorType::None => quote!(::std::convert::Infallible),
+        ErrorType::Single(ty) => ty_tokens(api, ty, false),
+        ErrorType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), false),
+    }
+}
+
+fn operation_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.rust_name);
+    let mut doc = super::sanitize_doc(&op.docs.text);
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    let id_note = if op.operation_id.is_empty() {
+        String::new()
+    } else {
+        format!(" (`{}`)", op.operation_id.replace('`', "'"))
+    };
+    doc.push_str(&format!("`{} {}`{id_note}", op.method.as_upper(), op.path.replace('`', "'")));
+    for response in &op.responses {
+        let status = match response.status {
+            StatusMatch::Code(code) => code.to_string(),
+            StatusMatch::Range(digit) => format!("{digit}XX"),
+            StatusMatch::Default => "default".to_owned(),
+        };
+        let outcome = if response.success { "success" } else { "error" };
+        let text = response.docs.lines().next().unwrap_or_default().trim();
+        let text = if text.is_empty() { String::new() } else { format!(": {}", text.replace('`', "'")) };
+        doc.push_str(&format!("\n- `{status}` ({outcome}){text}"));
+    }
+    let docs = doc_lines(&doc);
+    let deprecated = if op.deprecated { quote!(#[deprecated = "deprecated in the spec"]) } else { quote!() };
+
+    let mut args = Vec::new();
+    let mut path_values = Vec::new();
+    for param in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+        let arg = ident(&param.rust_name);
+        let (ty, by_ref) = path_arg_type(api, &param.ty);
+        args.push(quote!(#arg: #ty));
+        let style = style_tokens(param.style);
+        let explode = param.explode;
+        let wire = lit(&param.wire_name);
+        let value = if by_ref { quote!(#arg) } else { quote!(&#arg) };
+        path_values.push((param.wire_name.clone(), quote!(crate::runtime::encoding::path_param(#wire, #value, #style, #explode))));
+    }
+    if let Some(id) = op.params_type {
+        let ty = ty_tokens(api, &TypeRef::Named(id), false);
+        args.push(quote!(params: &#ty));
+    }
+    let mut body_stmt = quote!();
+    if let Some(body) = &op.body {
+        let ty = ty_tokens(api, &body.ty, false);
+        let content_type = lit(&body.content_type);
+        let (arg_ty, make) = match body.kind {
+            BodyKind::Json => (quote!(&#ty), quote!(crate::runtime::http::Body::json(body)?)),
+            BodyKind::Form => (quote!(&#ty), quote!(crate::runtime::http::Body::form(body)?)),
+            BodyKind::Text => (
+                quote!(&str),
+                quote!(crate::runtime::http::Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() }),
+            ),
+            BodyKind::Bytes => (
+                quote!(::bytes::Bytes),
+                quote!(crate::runtime::http::Body::Bytes { content_type: #content_type.to_owned(), data: body }),
+            ),
+            BodyKind::Multipart => (quote!(&#ty), multipart_tokens(api, body)),
+        };
+        let arg_ty = if body.required { arg_ty } else { quote!(::std::option::Option<#arg_ty>) };
+        args.push(quote!(body: #arg_ty));
+        body_stmt = if body.required {
+            quote!(request.body = #make;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(body) = body {
+                    request.body = #make;
+                }
+            }
+        };
+    }
+    let path_expr = path_tokens(&op.path, &path_values);
+    let param_stmts = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(param_tokens);
+    let accept = accept_value(&op.responses);
+    let accept_stmt = match accept {
+        Some(accept) => {
+            let accept = lit(&accept);
+            quote!(request.accept = ::std::option::Option::Some(#accept);)
+        }
+        None => quote!(),
+    };
+    let success_ty = success_tokens(api, op);
+    let error_ty = error_tokens(api, op);
+    let arms = response_arms(api, op);
+    let method = method_tokens(op.method);
+    let op_name = lit(op.rust_name.trim_start_matches("r#"));
+    let template = lit(&op.path);
+    let security = op.security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|index| {
+            let name = scheme_static(&api.security_schemes[*index].rust_name);
+            quote!(&#name)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    let lint = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    quote! {
+        #docs
+        #deprecated
+        #lint
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<crate::runtime::ResponseValue<#success_ty>, crate::runtime::Error<#error_ty>> {
+            static OPERATION: crate::runtime::http::Operation = crate::runtime::http::Operation {
+                name: #op_name,
+                method: #method,
+                path_template: #template,
+                security: &[#(#security),*],
+            };
+            let mut request = crate::runtime::http::Request::new(#path_expr);
+            #(#param_stmts)*
+            #accept_stmt
+            #body_stmt
+            let response = self.core.execute(&OPERATION, request).await.map_err(crate::runtime::Error::widen)?;
+            match response.status.as_u16() {
+                #(#arms)*
+            }
+        }
+    }
+}
+
+/// The path expression: literal parts percent-encoded at generation time, parameters
+/// encoded at run time.
+fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream {
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let literal = encode_literal(&rest[..start]);
+        if !literal.is_empty() {
+            let literal = lit(&literal);
+            pieces.push(quote!(path.push_str(#literal);));
+        }
+        let name = &rest[start + 1..start + len];
+        match values.iter().find(|(wire, _)| wire == name) {
+            Some((_, value)) => pieces.push(quote!(path.push_str(&#value);)),
+            None => {
+                let literal = lit(&encode_literal(&rest[start..start + len + 1]));
+                pieces.push(quote!(path.push_str(#literal);));
+            }
+        }
+        rest = &rest[start + len + 1..];
+    }
+    let literal = encode_literal(rest);
+    if pieces.is_empty() {
+        let literal = lit(&literal);
+        return quote!(::std::string::String::from(#literal));
+    }
+    if !literal.is_empty() {
+        let literal = lit(&literal);
+        pieces.push(quote!(path.push_str(#literal);));
+    }
+    quote! {
+        {
+            let mut path = ::std::string::String::new();
+            #(#pieces)*
+            path
+        }
+    }
+}
+
+/// Percent-encodes the characters a literal path part cannot hold as they are.
+fn encode_literal(text: &str) -> String {
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'\\')
+        .add(b'^');
+    percent_encoding::utf8_percent_encode(text, PATH).to_string()
+}
+
+fn param_tokens(param: &Param) -> TokenStream {
+    let field = ident(&param.rust_name);
+    let wire = lit(&param.wire_name);
+    let style = style_tokens(param.style);
+    let explode = param.explode;
+    let add = match param.location {
+        ParamLocation::Query => {
+            quote!(crate::runtime::encoding::query_param(&mut request.query, #wire, value, #style, #explode);)
+        }
+        ParamLocation::Header => quote!(request.headers.push((#wire.to_owned(), crate::runtime::encoding::header_value(value, #explode)));),
+        ParamLocation::Cookie => quote!(request.cookies.push((#wire.to_owned(), crate::runtime::encoding::to_text(value)));),
+        ParamLocation::Path => quote!(),
+    };
+    if param.required {
+        quote! {
+            {
+                let value = &params.#field;
+                #add
+            }
+        }
+    } else {
+        quote! {
+            if let ::std::option::Option::Some(value) = &params.#field {
+                #add
+            }
+        }
+    }
+}
+
+fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
+    let TypeRef::Named(id) = &body.ty else {
+        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+    };
+    let TypeKind::Struct(s) = &api.types[id.0].kind else {
+        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+    };
+    let parts = s.fields.iter().map(|field| {
+        let name = ident(&field.rust_name);
+        let wire = lit(&field.wire_name);
+        let is_file = body.file_fields.contains(&field.wire_name);
+        let push = match (&field.ty, is_file) {
+            (TypeRef::Vec(_), true) => quote! {
+                for data in value {
+                    parts.push(crate::runtime::http::MultipartPart::file(#wire, data.clone()));
+                }
+            },
+            (_, true) => quote!(parts.push(crate::runtime::http::MultipartPart::file(#wire, value.clone()));),
+            _ => quote!(parts.push(crate::runtime::http::MultipartPart::text(#wire, crate::runtime::encoding::to_text(value)));),
+        };
+        if field.optional {
+            quote! {
+                if let ::std::option::Option::Some(value) = &body.#name {
+                    #push
+                }
+            }
+        } else {
+            quote! {
+                {
+                    let value = &body.#name;
+                    #push
+                }
+            }
+        }
+    });
+    quote! {
+        {
+            let mut parts = ::std::vec::Vec::new();
+            #(#parts)*
+            crate::runtime::http::Body::Multipart(parts)
+        }
+    }
+}
+
+fn accept_value(responses: &[Response]) -> Option<String> {
+    let mut types: Vec<String> = Vec::new();
+    for response in responses {
+        if let Some(media) = &response.content_type {
+            if !types.contains(media) {
+                types.push(media.clone());
+            }
+        }
+    }
+    if types.is_empty() {
+        None
+    } else {
+        Some(types.join(", "))
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = proc_macro2::Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = proc_macro2::Literal::u16_unsuffixed(digit * 100);
+            let high = proc_macro2::Literal::u16_unsuffixed(digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut arms = Vec::new();
+    let mut has_default = false;
+    for response in &op.responses {
+        has_default |= response.status == StatusMatch::Default;
+        let pattern = status_pattern(response.status);
+        let decode = if response.success {
+            let read = read_success(response);
+            match &op.success {
+                SuccessType::Single(_) => read,
+                SuccessType::Enum(id) => {
+                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), false);
+                    let variant = ident(&response.variant);
+                    if response.ty == TypeRef::Prim(Prim::Unit) {
+                        quote!(#read.map(|value| value.map(|()| #enum_name::#variant)))
+                    } else {
+                        quote!(#read.map(|value| value.map(#enum_name::#variant)))
+                    }
+                }
+            }
+        } else {
+            let wrap = match &op.error {
+                ErrorType::Enum(id) => {
+                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), false);
+                    let variant = ident(&response.variant);
+                    if response.ty == TypeRef::Prim(Prim::Unit) {
+                        quote!(|| #enum_name::#variant)
+                    } else {
+                        quote!(#enum_name::#variant)
+                    }
+                }
+                _ => {
+                    if response.ty == TypeRef::Prim(Prim::Unit) {
+                        quote!(|| ())
+                    } else {
+                        quote!(|body| body)
+                    }
+                }
+            };
+            match response.kind {
+                ResponseKind::Json => quote!(::std::result::Result::Err(response.error_json(#wrap))),
+                ResponseKind::Text => quote!(::std::result::Result::Err(response.error_text(#wrap))),
+                ResponseKind::Bytes => quote!(::std::result::Result::Err(response.error_bytes(#wrap))),
+                ResponseKind::Empty => quote!(::std::result::Result::Err(response.error_empty(#wrap))),
+            }
+        };
+        arms.push(quote!(#pattern => #decode,));
+    }
+    if !has_default {
+        arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected()),));
+    }
+    arms
+}
+
+fn read_success(response: &Response) -> TokenStream {
+    match response.kind {
+        ResponseKind::Json => quote!(response.json()),
+        ResponseKind::Text => quote!(response.text()),
+        ResponseKind::Bytes => quote!(response.bytes()),
+        ResponseKind::Empty => quote!(response.empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_literal;
+
+    #[test]
+    fn literal_path_parts_keep_url_characters_and_encode_the_rest() {
+        assert_eq!(encode_literal("/a:b/$c@d"), "/a:b/$c@d");
+        assert_eq!(encode_literal("/a#b?c d\"e"), "/a%23b%3Fc%20d%22e");
+    }
+}

@@ -1,0 +1,134 @@
+//! The crate's `Cargo.toml` and `lib.rs`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc_lines;
+use crate::ir::Api;
+use crate::Options;
+
+/// `Cargo.toml` of the generated crate. It names every dependency with its version, so
+/// the crate builds on its own wherever it is written.
+pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
+    let description = if api.title.is_empty() {
+        "Generated API client".to_owned()
+    } else {
+        format!("Client for {} {}", api.title, api.version)
+    };
+    let mut out = String::new();
+    out.push_str(&format!("# {header}\n"));
+    out.push_str("[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(&options.crate_name)));
+    out.push_str(&format!("version = {}\n", toml_string(&options.crate_version)));
+    out.push_str("edition = \"2021\"\n");
+    out.push_str("rust-version = \"1.85\"\n");
+    out.push_str(&format!("description = {}\n", toml_string(&description)));
+    out.push_str("publish = false\n");
+    out.push_str("\n[dependencies]\n");
+    out.push_str("base64 = \"0.22\"\n");
+    out.push_str("bytes = \"1\"\n");
+    if api.uses.chrono {
+        out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
+    }
+    out.push_str("fastrand = \"2\"\n");
+    out.push_str("httpdate = \"1\"\n");
+    out.push_str("percent-encoding = \"2\"\n");
+    out.push_str("regress = \"0.12\"\n");
+    out.push_str(
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"json\", \"multipart\"] }\n",
+    );
+    out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
+    out.push_str("serde_json = \"1\"\n");
+    out.push_str("serde_path_to_error = \"0.1\"\n");
+    out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
+    out.push_str("tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n");
+    if api.uses.uuid {
+        out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
+    }
+    out.push_str("\n[dev-dependencies]\n");
+    out.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
+    if options.standalone {
+        out.push_str("\n# Its own workspace, so the crate builds wherever it is written.\n[workspace]\n");
+    }
+    out
+}
+
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `lib.rs`: crate docs from the spec's `info`, the modules and the main re-exports.
+pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
+    let mut text = String::new();
+    let title = if api.title.is_empty() { "API client" } else { api.title.as_str() };
+    text.push_str(&format!("{title} (version {})\n\n", api.version));
+    if !api.description.is_empty() {
+        text.push_str(&super::sanitize_doc(&api.description));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "Generated from `{}` by `cargo xtask codegen`: [`Client`] has one async method per \
+         operation, [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, \
+         ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent \
+         unless they satisfy the spec.",
+        options.spec_name
+    ));
+    if !api.webhooks.is_empty() {
+        text.push_str("\n\n# Webhooks\n\nThe provider calls these; their payload types are in [`types`].\n");
+        for hook in &api.webhooks {
+            let payload = match &hook.body {
+                Some(ty) => format!(": payload `{}`", type_label(api, ty)),
+                None => String::new(),
+            };
+            let summary = hook.docs.lines().next().unwrap_or_default();
+            let summary = if summary.is_empty() { String::new() } else { format!(" — {summary}") };
+            text.push_str(&format!("\n- `{}` ({}){payload}{summary}", hook.name.replace('`', "'"), hook.method));
+        }
+    }
+    let docs = doc_lines(&text).into_iter().map(|token| token);
+    let docs: TokenStream = docs.collect();
+    let inner_docs = inner(docs);
+    quote! {
+        #inner_docs
+        #![forbid(unsafe_code)]
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        pub mod runtime;
+        #[rustfmt::skip]
+        pub mod types;
+        pub use client::{Client, DEFAULT_BASE_URL};
+        pub use runtime::{Error, ResponseValue};
+    }
+}
+
+/// Turns `#[doc = ...]` attributes into inner `#![doc = ...]` ones.
+fn inner(outer: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut tokens = outer.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        out.extend([token]);
+        if let Some(proc_macro2::TokenTree::Group(_)) = tokens.peek() {
+            out.extend(quote!(!));
+        }
+    }
+    out
+}
+
+fn type_label(api: &Api, ty: &crate::ir::TypeRef) -> String {
+    match ty {
+        crate::ir::TypeRef::Named(id) => format!("types::{}", api.types[id.0].name),
+        other => super::ty_tokens(api, other, false).to_string(),
+    }
+}

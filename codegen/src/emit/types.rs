@@ -1,0 +1,435 @@
+//! The `types` module: structs, enums, unions, aliases and constraint rules.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{docs, ident, lit, ty_tokens};
+use crate::ir::{
+    Api, Check, Checks, Enum, EnumRepr, Role, RuleDef, Struct, TypeDef, TypeKind, TypeRef, Union,
+};
+
+/// The whole `types` module: every named type in name order, then every rule.
+pub fn types_module(api: &Api) -> TokenStream {
+    let mut order: Vec<&TypeDef> = api.types.iter().collect();
+    order.sort_by(|a, b| a.name.cmp(&b.name));
+    let types = order.into_iter().map(|def| type_def(api, def));
+    let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
+    rules.sort_by(|a, b| a.name.cmp(&b.name));
+    let rules = rules.into_iter().map(|rule| rule_def(api, rule));
+    quote! {
+        //! Models from the spec's schemas, with the spec's constraints as [`Rule`](crate::runtime::Rule)s.
+        #(#types)*
+        #(#rules)*
+    }
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let docs = docs(&def.docs);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(api, def, s, docs),
+        TypeKind::Enum(e) => enum_def(e, &name, docs),
+        TypeKind::Union(u) if def.role == Role::Outcome => outcome_def(api, u, &name, docs),
+        TypeKind::Union(u) => union_def(api, u, &name, docs),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(api, ty, true);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn derives_default(s: &Struct) -> bool {
+    s.fields.iter().all(|f| f.optional)
+}
+
+fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let serde = def.role == Role::Model;
+    let mut fields = Vec::new();
+    for field in &s.fields {
+        let field_docs = super::docs(&field.docs);
+        let field_name = ident(&field.rust_name);
+        let mut ty = ty_tokens(api, &field.ty, true);
+        if field.optional || field.nullable {
+            ty = quote!(::std::option::Option<#ty>);
+        }
+        let mut attrs = TokenStream::new();
+        if serde {
+            let bare = field.rust_name.trim_start_matches("r#");
+            if bare != field.wire_name {
+                let wire = lit(&field.wire_name);
+                attrs.extend(quote!(#[serde(rename = #wire)]));
+            }
+            if field.optional {
+                attrs.extend(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
+            }
+        }
+        fields.push(quote! {
+            #field_docs
+            #attrs
+            pub #field_name: #ty,
+        });
+    }
+    if let Some(extra) = &s.extra {
+        let ty = ty_tokens(api, extra, true);
+        let field_name = format_ident!("{}", extra_field_name(s));
+        fields.push(quote! {
+            /// Properties beyond the named ones (`additionalProperties`).
+            #[serde(flatten)]
+            pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+        });
+    }
+    let default = if derives_default(s) { quote!(Default,) } else { quote!() };
+    let (serde_derive, container) = if serde {
+        let deny = if s.deny_unknown && s.extra.is_none() { quote!(#[serde(deny_unknown_fields)]) } else { quote!() };
+        (quote!(::serde::Serialize, ::serde::Deserialize,), deny)
+    } else {
+        (quote!(), quote!())
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
+        #container
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The name of the flattened map of extra properties: `extra`, unless a property took it.
+pub(crate) fn extra_field_name(s: &Struct) -> String {
+    let mut name = "extra".to_owned();
+    while s.fields.iter().any(|f| f.rust_name == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let variant_docs: Vec<_> = e
+        .variants
+        .iter()
+        .map(|v| {
+            let shown = match &v.value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            super::doc_lines(&format!("`{}`", shown.replace('`', "'")))
+        })
+        .collect();
+    match e.repr {
+        EnumRepr::String => {
+            let values: Vec<_> = e
+                .variants
+                .iter()
+                .map(|v| lit(v.value.as_str().unwrap_or_default()))
+                .collect();
+            quote! {
+                #docs
+                ///
+                /// Values the spec does not list deserialize to `Unknown`, so a new server
+                /// value never breaks a whole response; `Unknown` cannot be built by callers,
+                /// so requests only ever carry listed values.
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value the spec does not list, as received from the server.
+                    Unknown(crate::runtime::values::Unknown<::std::string::String>),
+                }
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#variants => #values,)*
+                            Self::Unknown(value) => value.get(),
+                        }
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(match value.as_str() {
+                            #(#values => Self::#variants,)*
+                            _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
+                        })
+                    }
+                }
+            }
+        }
+        EnumRepr::Integer => {
+            let values: Vec<_> = e
+                .variants
+                .iter()
+                .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
+                .collect();
+            quote! {
+                #docs
+                ///
+                /// Values the spec does not list deserialize to `Unknown`; callers cannot build it.
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variant_docs #variants,)*
+                    /// A value the spec does not list, as received from the server.
+                    Unknown(crate::runtime::values::Unknown<i64>),
+                }
+                impl #name {
+                    /// The value on the wire.
+                    pub fn value(&self) -> i64 {
+                        match self {
+                            #(Self::#variants => #values,)*
+                            Self::Unknown(value) => *value.get(),
+                        }
+                    }
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(match value {
+                            #(#values => Self::#variants,)*
+                            _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, true)).collect();
+    let Some(property) = &u.discriminator else {
+        return quote! {
+            #docs
+            ///
+            /// Untagged: deserializing tries the variants in order and takes the first that fits.
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants(#types),)*
+            }
+        };
+    };
+    let property_lit = lit(property);
+    let arms = u.variants.iter().zip(&variants).map(|(variant, variant_name)| {
+        let tags = variant.tags.iter().map(|t| lit(t));
+        quote! {
+            #(#tags)|* => ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
+        }
+    });
+    let doc = format!("Tagged by the `{property}` property.");
+    quote! {
+        #docs
+        ///
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants(#types),)*
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = crate::runtime::values::discriminator(&value, #property_lit).map_err(::serde::de::Error::custom)?;
+                match tag.as_str() {
+                    #(#arms)*
+                    other => Err(::serde::de::Error::custom(::std::format!("unknown `{}` value `{}`", #property_lit, other))),
+                }
+            }
+        }
+    }
+}
+
+fn outcome_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let doc = format!(" Status `{}`.", v.tags.join(", "));
+        if v.ty == TypeRef::Prim(crate::ir::Prim::Unit) {
+            quote!(#[doc = #doc] #variant,)
+        } else {
+            let ty = ty_tokens(api, &v.ty, true);
+            quote!(#[doc = #doc] #variant(#ty),)
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+fn rule_def(api: &Api, rule: &RuleDef) -> TokenStream {
+    let name = ident(&rule.name);
+    let ty = ty_tokens(api, &rule.ty, true);
+    let label = lit(&rule.label);
+    let body = checks_tokens(api, &quote!(value), &rule.ty, &rule.checks);
+    let doc = format!(" The spec's constraints for `{}`.", rule.label.replace('`', "'"));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct #name;
+        impl crate::runtime::Rule<#ty> for #name {
+            const LABEL: &'static str = #label;
+            fn check(value: &#ty, checker: &mut crate::runtime::Checker) {
+                #body
+            }
+        }
+    }
+}
+
+/// Statements checking `value` (an expression of type `&ty`) against `checks`.
+fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) -> TokenStream {
+    match ty {
+        TypeRef::Option(inner) => {
+            let body = checks_tokens(api, &quote!(value), inner, checks);
+            return quote! {
+                if let ::std::option::Option::Some(value) = #value {
+                    #body
+                }
+            };
+        }
+        TypeRef::Box(inner) => {
+            let deref = quote!(&**#value);
+            return checks_tokens(api, &deref, inner, checks);
+        }
+        _ => {}
+    }
+    let mut out = TokenStream::new();
+    for check in &checks.here {
+        out.extend(check_tokens(value, ty, check));
+    }
+    if let (Some(item_checks), TypeRef::Vec(item_ty)) = (&checks.items, ty) {
+        let body = checks_tokens(api, &quote!(item), item_ty, item_checks);
+        out.extend(quote! {
+            for (index, item) in #value.iter().enumerate() {
+                checker.index(index, |checker| {
+                    #body
+                });
+            }
+        });
+    }
+    if let (Some(value_checks), TypeRef::Map(value_ty)) = (&checks.values, ty) {
+        let body = checks_tokens(api, &quote!(item), value_ty, value_checks);
+        out.extend(quote! {
+            for (key, item) in #value.iter() {
+                checker.key(key, |checker| {
+                    #body
+                });
+            }
+        });
+    }
+    if let TypeRef::Tuple(members) = ty {
+        for (index, member_checks) in &checks.members {
+            let Some(member_ty) = members.get(*index) else { continue };
+            let position = syn::Index::from(*index);
+            let body = checks_tokens(api, &quote!(item), member_ty, member_checks);
+            let index_lit = proc_macro2::Literal::usize_unsuffixed(*index);
+            out.extend(quote! {
+                let item = &#value.#position;
+                checker.index(#index_lit, |checker| {
+                    #body
+                });
+            });
+        }
+    }
+    out
+}
+
+fn usize_lit(n: u64) -> proc_macro2::Literal {
+    proc_macro2::Literal::usize_unsuffixed(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn f64_lit(n: f64) -> proc_macro2::Literal {
+    proc_macro2::Literal::f64_suffixed(n)
+}
+
+fn check_tokens(value: &TokenStream, ty: &TypeRef, check: &Check) -> TokenStream {
+    match check {
+        Check::MinItems(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.min_items(#value.len(), #n);)
+        }
+        Check::MaxItems(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.max_items(#value.len(), #n);)
+        }
+        Check::UniqueItems => quote!(checker.unique_items(#value);),
+        Check::MinLength(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.min_length(#value, #n);)
+        }
+        Check::MaxLength(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.max_length(#value, #n);)
+        }
+        Check::Pattern(pattern) => {
+            let pattern = lit(pattern);
+            quote! {
+                {
+                    static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#pattern);
+                    checker.pattern(#value, &PATTERN);
+                }
+            }
+        }
+        Check::Minimum(bound, exclusive) => {
+            let bound = f64_lit(*bound);
+            quote!(checker.minimum(*#value, #bound, #exclusive);)
+        }
+        Check::Maximum(bound, exclusive) => {
+            let bound = f64_lit(*bound);
+            quote!(checker.maximum(*#value, #bound, #exclusive);)
+        }
+        Check::MultipleOf(divisor) => {
+            let divisor = f64_lit(*divisor);
+            quote!(checker.multiple_of(*#value, #divisor);)
+        }
+        Check::MinProperties(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.min_properties(#value.len(), #n);)
+        }
+        Check::MaxProperties(n) => {
+            let n = usize_lit(*n);
+            quote!(checker.max_properties(#value.len(), #n);)
+        }
+        Check::OneOfValues(texts) => {
+            let texts = texts.iter().map(|t| lit(t));
+            quote!(checker.one_of_values(#value, &[#(#texts),*]);)
+        }
+        Check::KeyPattern(pattern) => {
+            let pattern = lit(pattern);
+            let _ = ty;
+            quote! {
+                {
+                    static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#pattern);
+                    for key in #value.keys() {
+                        checker.key(key, |checker| checker.pattern(key, &PATTERN));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,587 @@
+//! The intermediate representation: the API shaped for Rust.
+//!
+//! Lowering builds it from a spec; emitting turns it into tokens and cannot fail. Every
+//! node keeps its Rust name, its wire name and the JSON pointer it came from.
+
+use serde_json::Value;
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// Index of a rule in [`Api::rules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleId(pub usize);
+
+/// The whole API.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.summary` and `info.description`.
+    pub description: String,
+    /// `info.version`.
+    pub version: String,
+    /// `servers`: the first is the client's default base URL.
+    pub servers: Vec<Server>,
+    /// Named types, in a deterministic order.
+    pub types: Vec<TypeDef>,
+    /// Constraint rules, one per constrained value position.
+    pub rules: Vec<RuleDef>,
+    /// Operations, one client method each.
+    pub operations: Vec<Operation>,
+    /// Security schemes that operations use.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Webhooks: documented payload types, no client method.
+    pub webhooks: Vec<Webhook>,
+    /// Which optional crates the output needs.
+    pub uses: Uses,
+}
+
+/// Optional dependencies the generated code uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `uuid`.
+    pub uuid: bool,
+    /// `chrono`.
+    pub chrono: bool,
+}
+
+/// One `servers` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    /// URL with variables replaced by their defaults.
+    pub url: String,
+    /// `description`.
+    pub description: String,
+}
+
+/// A webhook payload.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// The webhook's key.
+    pub name: String,
+    /// The HTTP method the provider uses.
+    pub method: String,
+    /// The payload type.
+    pub body: Option<TypeRef>,
+    /// Docs.
+    pub docs: String,
+}
+
+/// Documentation attached to an item: the text and where it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Docs {
+    /// Summary and description (UTF-8, as in the spec).
+    pub text: String,
+    /// JSON pointer of the source node.
+    pub pointer: String,
+    /// Notes the generator adds (fallbacks, defaults, examples).
+    pub notes: Vec<String>,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name, unique in the crate.
+    pub name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: TypeKind,
+    /// What it is used for (decides derives and serde support).
+    pub role: Role,
+}
+
+/// What a named type is used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// A model from the spec's schemas: serde both ways.
+    #[default]
+    Model,
+    /// An operation's query, header and cookie parameters (encoded by the client).
+    Params,
+    /// A multipart request body (encoded by the client).
+    Multipart,
+    /// An operation's success or error outcome by status (built by the client).
+    Outcome,
+}
+
+/// The shapes of named types.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A closed set of string or integer values.
+    Enum(Enum),
+    /// `oneOf`/`anyOf`, or a type array with several types.
+    Union(Union),
+    /// A name for another type (`pub type X = ...;`).
+    Alias(TypeRef),
+}
+
+/// A Rust struct.
+#[derive(Debug, Clone)]
+pub struct Struct {
+    /// Fields in document order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` with a schema next to properties: a flattened map.
+    pub extra: Option<TypeRef>,
+    /// `additionalProperties: false`: unknown fields are refused.
+    pub deny_unknown: bool,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `snake_case` Rust name.
+    pub rust_name: String,
+    /// JSON property name.
+    pub wire_name: String,
+    /// Type, without the `Option` that [`Field::optional`] and [`Field::nullable`] add.
+    pub ty: TypeRef,
+    /// Absent values allowed (not required, or read-only/write-only): skipped when `None`.
+    pub optional: bool,
+    /// `null` allowed: a required nullable field sends `null` for `None`.
+    pub nullable: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// An enum over literal values.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// String or integer values.
+    pub repr: EnumRepr,
+    /// Variants.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// The wire type of an [`Enum`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// `UpperCamelCase` Rust name.
+    pub rust_name: String,
+    /// The value on the wire.
+    pub value: Value,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// A sum type.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Variants in document order.
+    pub variants: Vec<UnionVariant>,
+    /// Property that tells the variants apart (`discriminator.propertyName`).
+    pub discriminator: Option<String>,
+}
+
+/// One variant of a [`Union`].
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// `UpperCamelCase` Rust name.
+    pub rust_name: String,
+    /// The payload.
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+/// Primitive types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Prim {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// Base64 text on the wire, bytes in Rust.
+    Base64,
+    /// Raw bytes (request/response bodies, file parts).
+    Bytes,
+    /// Any JSON value.
+    Json,
+    /// A JSON object with unknown keys.
+    JsonObject,
+    /// `()` for "no content".
+    Unit,
+}
+
+/// A reference to a type at a use site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A named type.
+    Named(TypeId),
+    /// A primitive.
+    Prim(Prim),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// `Option<T>` (for `null`).
+    Option(Box<TypeRef>),
+    /// `Box<T>` (breaks a recursive containment cycle).
+    Box(Box<TypeRef>),
+    /// A tuple (`prefixItems`).
+    Tuple(Vec<TypeRef>),
+    /// A value checked against a rule: `Checked<T, Rule>`.
+    Checked(Box<TypeRef>, RuleId),
+}
+
+impl TypeRef {
+    /// The type with `Option` and `Box` layers removed.
+    pub fn strip(&self) -> &TypeRef {
+        match self {
+            TypeRef::Option(inner) | TypeRef::Box(inner) => inner.strip(),
+            other => other,
+        }
+    }
+}
+
+/// A set of checks for one value position, mirroring the shape of its type.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Checks {
+    /// Assertions on the value itself.
+    pub here: Vec<Check>,
+    /// Checks on each array item.
+    pub items: Option<Box<Checks>>,
+    /// Checks on each map value.
+    pub values: Option<Box<Checks>>,
+    /// Checks on tuple members, by position.
+    pub members: Vec<(usize, Checks)>,
+}
+
+impl Checks {
+    /// True when nothing is checked anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.here.is_empty()
+            && self.items.as_ref().is_none_or(|c| c.is_empty())
+            && self.values.as_ref().is_none_or(|c| c.is_empty())
+            && self.members.iter().all(|(_, c)| c.is_empty())
+    }
+}
+
+/// One assertion.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Check {
+    /// `minItems`.
+    MinItems(u64),
+    /// `maxItems`.
+    MaxItems(u64),
+    /// `uniqueItems`.
+    UniqueItems,
+    /// `minLength`.
+    MinLength(u64),
+    /// `maxLength`.
+    MaxLength(u64),
+    /// `pattern`.
+    Pattern(String),
+    /// `minimum` / `exclusiveMinimum`.
+    Minimum(f64, bool),
+    /// `maximum` / `exclusiveMaximum`.
+    Maximum(f64, bool),
+    /// `multipleOf`.
+    MultipleOf(f64),
+    /// `minProperties`.
+    MinProperties(u64),
+    /// `maxProperties`.
+    MaxProperties(u64),
+    /// `enum`/`const` on a value that is not a Rust enum: allowed JSON texts.
+    OneOfValues(Vec<String>),
+    /// Map keys must match `patternProperties`/`propertyNames` patterns.
+    KeyPattern(String),
+}
+
+/// A constraint rule: a zero-sized type implementing `runtime::Rule<T>`.
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    /// Rust name of the rule type.
+    pub name: String,
+    /// Name used at the start of error paths (wire name or schema name).
+    pub label: String,
+    /// The checked type.
+    pub ty: TypeRef,
+    /// The checks.
+    pub checks: Checks,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// All methods in path-item order.
+    pub const ALL: [(&'static str, Method); 8] = [
+        ("get", Method::Get),
+        ("put", Method::Put),
+        ("post", Method::Post),
+        ("delete", Method::Delete),
+        ("options", Method::Options),
+        ("head", Method::Head),
+        ("patch", Method::Patch),
+        ("trace", Method::Trace),
+    ];
+
+    /// Upper-case name.
+    pub fn as_upper(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `snake_case` method name.
+    pub rust_name: String,
+    /// `operationId` as written (or empty).
+    pub operation_id: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as written (`/pets/{petId}`).
+    pub path: String,
+    /// Summary and description.
+    pub docs: Docs,
+    /// Parameters (path ones first, in template order).
+    pub params: Vec<Param>,
+    /// Struct holding the non-path parameters, if any.
+    pub params_type: Option<TypeId>,
+    /// Request body.
+    pub body: Option<RequestBody>,
+    /// Responses by status.
+    pub responses: Vec<Response>,
+    /// Success type (one per success response, or an enum over them).
+    pub success: SuccessType,
+    /// Error body type for documented error statuses.
+    pub error: ErrorType,
+    /// Alternatives of security requirements (indices into [`Api::security_schemes`]).
+    pub security: Vec<Vec<usize>>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// Parameter serialization styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ParamStyle {
+    /// `simple`
+    Simple,
+    /// `label`
+    Label,
+    /// `matrix`
+    Matrix,
+    /// `form`
+    Form,
+    /// `spaceDelimited`
+    SpaceDelimited,
+    /// `pipeDelimited`
+    PipeDelimited,
+    /// `deepObject`
+    DeepObject,
+}
+
+/// One parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// `snake_case` Rust name (argument or params-struct field).
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Type (without the `Option` for optional ones).
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// Serialization style.
+    pub style: ParamStyle,
+    /// `explode`.
+    pub explode: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// Request body encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// `application/json` (and `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes with a content type.
+    Bytes,
+    /// Text with a content type.
+    Text,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// Encoding.
+    pub kind: BodyKind,
+    /// The media type sent.
+    pub content_type: String,
+    /// Type of the value the caller passes.
+    pub ty: TypeRef,
+    /// Must be given.
+    pub required: bool,
+    /// Multipart fields that are files (wire names).
+    pub file_fields: Vec<String>,
+}
+
+/// Response body decodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseKind {
+    /// No content.
+    Empty,
+    /// JSON.
+    Json,
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// `2XX` etc.: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// One documented response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Statuses it covers.
+    pub status: StatusMatch,
+    /// How the body is read.
+    pub kind: ResponseKind,
+    /// Body type (`Prim::Unit` for none).
+    pub ty: TypeRef,
+    /// Media type to accept.
+    pub content_type: Option<String>,
+    /// Documentation.
+    pub docs: String,
+    /// Success (2xx, or `default` when no 2xx exists) or error.
+    pub success: bool,
+    /// Variant name in the operation's success or error enum.
+    pub variant: String,
+}
+
+/// The type a successful call returns.
+#[derive(Debug, Clone)]
+pub enum SuccessType {
+    /// One type for every success response.
+    Single(TypeRef),
+    /// An enum over several success responses.
+    Enum(TypeId),
+}
+
+/// The typed body of documented error responses.
+#[derive(Debug, Clone)]
+pub enum ErrorType {
+    /// No documented error responses: `Infallible`.
+    None,
+    /// One type for every error response.
+    Single(TypeRef),
+    /// An enum over several error responses.
+    Enum(TypeId),
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// `snake_case` name for the client's setter.
+    pub rust_name: String,
+    /// Kind.
+    pub kind: SecurityKind,
+    /// Documentation.
+    pub docs: String,
+}
+
+/// Kinds of security schemes the client can apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `http` / `bearer` (also OAuth2 and OpenID Connect access tokens).
+    Bearer,
+    /// `http` / `basic`.
+    Basic,
+    /// `apiKey` in a header.
+    ApiKeyHeader(String),
+    /// `apiKey` in the query.
+    ApiKeyQuery(String),
+    /// `apiKey` in a cookie.
+    ApiKeyCookie(String),
+}

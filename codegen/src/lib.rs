@@ -1,0 +1,159 @@
+//! OpenAPI 3.0/3.1 to Rust: spec text in, the files of a client crate out.
+//!
+//! Data flows one way: [`load`] (text → value tree and version) → [`refs`]/[`schema`]
+//! (references and schema keywords, the same model for 3.0 and 3.1) → [`lower`] (the
+//! [`ir`]) → [`emit`] (tokens with `quote!`) → [`render`] (`prettyplease`, header line).
+//! Nothing here touches the file system or the network: the `xtask` front end writes or
+//! checks the files.
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod locate;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod refs;
+pub mod render;
+pub mod schema;
+
+use diag::Diagnostics;
+
+/// The hand-written runtime copied into every generated crate: (path in the crate, text).
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
+    ("src/runtime/encoding.rs", include_str!("../runtime/encoding.rs")),
+    ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
+    ("src/runtime/http.rs", include_str!("../runtime/http.rs")),
+    ("src/runtime/validate.rs", include_str!("../runtime/validate.rs")),
+    ("src/runtime/values.rs", include_str!("../runtime/values.rs")),
+];
+
+/// The marker every generated file starts with (after the comment leader).
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// Settings for one generation.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Package name of the generated crate.
+    pub crate_name: String,
+    /// Package version of the generated crate.
+    pub crate_version: String,
+    /// Spec file name as shown in headers and docs (no absolute paths).
+    pub spec_name: String,
+    /// The command that regenerates the output, named in every header.
+    pub command: String,
+    /// Add an empty `[workspace]` so the crate builds wherever it is written.
+    pub standalone: bool,
+}
+
+impl Options {
+    /// Defaults for a spec file name.
+    pub fn new(spec_name: impl Into<String>, crate_name: impl Into<String>) -> Self {
+        Self {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".to_owned(),
+            spec_name: spec_name.into(),
+            command: "cargo xtask codegen".to_owned(),
+            standalone: false,
+        }
+    }
+}
+
+/// One output file: path relative to the crate root, and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    /// Relative path with `/` separators.
+    pub path: String,
+    /// Contents (LF line endings).
+    pub text: String,
+}
+
+/// The result of a generation.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Files of the crate, sorted by path.
+    pub files: Vec<File>,
+    /// Warnings (generation went on with a documented fallback).
+    pub diagnostics: Diagnostics,
+    /// Counts for reports.
+    pub stats: Stats,
+}
+
+/// Sizes of what was generated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Client methods.
+    pub operations: usize,
+    /// Named types.
+    pub types: usize,
+    /// Constraint rules.
+    pub rules: usize,
+}
+
+/// Parses and lowers a spec without emitting: the IR plus diagnostics (located).
+pub fn analyze(text: &str, format: locate::SourceFormat) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
+    let doc = load::load(text, format)?;
+    let mut diags = Diagnostics::new();
+    let api = lower::lower(&doc, &mut diags);
+    lower::audit(&api, &doc, &mut diags);
+    diags.locate(&doc.text, doc.format);
+    Ok((api, doc, diags))
+}
+
+/// Generates the crate for the spec `text`. Errors (fatal problems) come back located
+/// and sorted; warnings travel with the output.
+pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
+    let format = load::detect_format(&options.spec_name, text);
+    let (api, _doc, diags) = analyze(text, format)?;
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let header = format!(
+        "{GENERATED_MARKER} by `{}` from {}. DO NOT EDIT.",
+        options.command, options.spec_name
+    );
+    let fail = |message: String| {
+        let mut all = diags.clone();
+        all.error("", message);
+        all
+    };
+    let mut files = vec![
+        File {
+            path: "Cargo.toml".to_owned(),
+            text: emit::cargo_toml(&api, options, &header),
+        },
+        File {
+            path: "src/lib.rs".to_owned(),
+            text: render::render(emit::lib_module(&api, options), &header).map_err(fail)?,
+        },
+        File {
+            path: "src/types.rs".to_owned(),
+            text: render::render(emit::types_module(&api), &header).map_err(fail)?,
+        },
+        File {
+            path: "src/client.rs".to_owned(),
+            text: render::render(emit::client_module(&api), &header).map_err(fail)?,
+        },
+    ];
+    for (path, text) in RUNTIME_FILES {
+        let source = path.trim_start_matches("src/");
+        files.push(File {
+            path: (*path).to_owned(),
+            text: format!(
+                "// {GENERATED_MARKER} by `{}`: copied from the generator's runtime/{source}. DO NOT EDIT.\n{text}",
+                options.command
+            ),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output {
+        files,
+        stats: Stats {
+            operations: api.operations.len(),
+            types: api.types.len(),
+            rules: api.rules.len(),
+        },
+        diagnostics: diags,
+    })
+}

@@ -1,0 +1,58 @@
+//! The last lowering check: every value position whose schema states a constraint got a
+//! rule. A constraint that reached the IR without one would be silently unenforced, so
+//! the generator refuses to emit such a crate.
+
+use crate::diag::Diagnostics;
+use crate::ir::{Api, TypeKind, TypeRef};
+use crate::load::Document;
+use crate::schema;
+
+/// Reports an error for every struct field whose schema has assertions but whose type
+/// carries no rule.
+pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
+    for def in &api.types {
+        let TypeKind::Struct(s) = &def.kind else { continue };
+        for field in &s.fields {
+            if field.docs.pointer.is_empty() {
+                continue;
+            }
+            let mut scratch = Diagnostics::new();
+            let schema = schema::read(&doc.root, &field.docs.pointer, doc.version, &mut scratch);
+            if schema.reference.is_some() || !schema.unsupported.is_empty() {
+                continue;
+            }
+            let a = &schema.assertions;
+            let needs_rule = a.min_items.is_some()
+                || a.max_items.is_some()
+                || a.unique_items
+                || a.min_length.is_some()
+                || a.max_length.is_some()
+                || a.pattern.is_some()
+                || a.minimum.is_some()
+                || a.maximum.is_some()
+                || a.multiple_of.is_some();
+            if needs_rule && !is_checked(api, &field.ty) {
+                diags.error(
+                    field.docs.pointer.clone(),
+                    format!(
+                        "internal error: `{}.{}` has constraints in the spec but no rule enforces them; \
+                         refusing to generate an unchecked type",
+                        def.name, field.rust_name
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn is_checked(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Checked(..) => true,
+        TypeRef::Option(inner) | TypeRef::Box(inner) => is_checked(api, inner),
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Alias(inner) => is_checked(api, inner),
+            _ => true,
+        },
+        _ => false,
+    }
+}

@@ -1,0 +1,139 @@
+//! Lowering: the loaded document to the [`Api`] IR.
+//!
+//! Passes, in order: schemas on demand as operations and components reach them
+//! ([`types`]), operations ([`operations`]), then cycle breaking ([`cycles`]) and the
+//! check that every constrained value got a rule ([`audit`]).
+
+mod audit;
+mod cycles;
+mod operations;
+mod types;
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::diag::Diagnostics;
+use crate::ir::{Api, Docs, Server, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::load::Document;
+use crate::names::Namer;
+
+pub use audit::audit;
+
+/// Names the generated crate uses for its own items, so no type takes them.
+const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "ResponseValue", "Checked", "Rule"];
+
+/// Lowers a loaded document to the IR, collecting diagnostics.
+pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer::new(doc, diags);
+    lowerer.read_info();
+    lowerer.read_components();
+    lowerer.read_security_schemes();
+    lowerer.read_operations();
+    lowerer.read_webhooks();
+    let mut api = lowerer.api;
+    cycles::break_cycles(&mut api);
+    api
+}
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) diags: &'a mut Diagnostics,
+    pub(crate) api: Api,
+    pub(crate) type_names: Namer,
+    /// Named type made for a schema node (by the pointer of the node).
+    pub(crate) by_pointer: HashMap<String, TypeId>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a Document, diags: &'a mut Diagnostics) -> Self {
+        Self {
+            doc,
+            diags,
+            api: Api::default(),
+            type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),
+            by_pointer: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn root(&self) -> &'a Value {
+        &self.doc.root
+    }
+
+    /// Adds a named type (its kind filled in later) and returns its id.
+    pub(crate) fn add_type(&mut self, suggested: &str, pointer: &str) -> TypeId {
+        let name = self.type_names.claim(suggested);
+        let id = TypeId(self.api.types.len());
+        self.api.types.push(TypeDef {
+            name,
+            docs: Docs {
+                pointer: pointer.to_owned(),
+                ..Docs::default()
+            },
+            kind: TypeKind::Alias(TypeRef::Prim(crate::ir::Prim::Json)),
+            role: crate::ir::Role::Model,
+        });
+        id
+    }
+
+    fn read_info(&mut self) {
+        let root = self.root();
+        let info = root.get("info");
+        let text = |key: &str| {
+            info.and_then(|i| i.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        self.api.title = text("title");
+        self.api.version = text("version");
+        let summary = text("summary");
+        let description = text("description");
+        self.api.description = [summary, description]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        if let Some(Value::Array(servers)) = root.get("servers") {
+            for server in servers {
+                let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
+                let mut url = url.to_owned();
+                if let Some(Value::Object(variables)) = server.get("variables") {
+                    for (name, variable) in variables {
+                        let default = variable.get("default").and_then(Value::as_str).unwrap_or_default();
+                        url = url.replace(&format!("{{{name}}}"), default);
+                    }
+                }
+                let description = server
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                self.api.servers.push(Server { url, description });
+            }
+        }
+    }
+
+    /// Every component schema becomes a named type, in document order, so component
+    /// names are claimed before names derived from inline schemas.
+    fn read_components(&mut self) {
+        let Some(Value::Object(schemas)) = self.root().pointer("/components/schemas") else {
+            return;
+        };
+        let names: Vec<String> = schemas.keys().cloned().collect();
+        let declared: Vec<(String, TypeId)> = names
+            .iter()
+            .map(|name| {
+                let pointer = crate::diag::child("/components/schemas", name);
+                let id = self.add_type(&crate::names::type_name(name), &pointer);
+                self.by_pointer.insert(pointer.clone(), id);
+                (pointer, id)
+            })
+            .collect();
+        for (pointer, id) in declared {
+            self.fill_named(id, &pointer);
+        }
+    }
+}

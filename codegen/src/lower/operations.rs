@@ -1,0 +1,760 @@
+//! Paths, operations, parameters, bodies, responses, security and webhooks.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::types::Ctx;
+use super::Lowerer;
+use crate::diag::child;
+use crate::ir::{
+    BodyKind, Docs, ErrorType, Field, Method, Operation, Param, ParamLocation, ParamStyle, Prim, RequestBody,
+    Response, ResponseKind, SecurityKind, SecurityScheme, StatusMatch, Struct, SuccessType, TypeKind, TypeRef,
+    Webhook,
+};
+use crate::names::{self, Namer};
+use crate::refs;
+
+impl Lowerer<'_> {
+    pub(super) fn read_security_schemes(&mut self) {
+        let Some(Value::Object(schemes)) = self.root().pointer("/components/securitySchemes") else {
+            return;
+        };
+        let mut namer = Namer::new();
+        for (name, node) in schemes {
+            let pointer = child("/components/securitySchemes", name);
+            let node = match refs::resolve(self.root(), &pointer) {
+                Ok(target) => refs::get(self.root(), &target).unwrap_or(node),
+                Err(_) => node,
+            };
+            let text = |key: &str| node.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let kind = match (text("type").as_str(), text("scheme").to_ascii_lowercase().as_str()) {
+                ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => Some(SecurityKind::Bearer),
+                ("http", "basic") => Some(SecurityKind::Basic),
+                ("apiKey", _) => match text("in").as_str() {
+                    "header" => Some(SecurityKind::ApiKeyHeader(text("name"))),
+                    "query" => Some(SecurityKind::ApiKeyQuery(text("name"))),
+                    "cookie" => Some(SecurityKind::ApiKeyCookie(text("name"))),
+                    other => {
+                        self.diags.warning(
+                            child(&pointer, "in"),
+                            format!("apiKey `in: {other}` is not header, query or cookie; scheme skipped"),
+                        );
+                        None
+                    }
+                },
+                (kind, scheme) => {
+                    self.diags.warning(
+                        pointer.clone(),
+                        format!(
+                            "security scheme `{kind}`{} is not applied by the client; operations that need it send \
+                             no credentials for it (configure your own reqwest::Client)",
+                            if scheme.is_empty() { String::new() } else { format!(" / `{scheme}`") }
+                        ),
+                    );
+                    None
+                }
+            };
+            let Some(kind) = kind else { continue };
+            self.api.security_schemes.push(SecurityScheme {
+                name: name.clone(),
+                rust_name: namer.claim(&names::snake_name(name)),
+                kind,
+                docs: text("description"),
+            });
+        }
+    }
+
+    fn security_of(&mut self, node: Option<&Value>, pointer: &str) -> Option<Vec<Vec<usize>>> {
+        let Value::Array(alternatives) = node? else {
+            self.diags.warning(pointer.to_owned(), "`security` must be a list; ignored");
+            return None;
+        };
+        let mut result = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let Some(requirement) = alternative.as_object() else { continue };
+            let mut schemes = Vec::new();
+            let mut complete = true;
+            for name in requirement.keys() {
+                match self.api.security_schemes.iter().position(|s| &s.name == name) {
+                    Some(position) => schemes.push(position),
+                    None => {
+                        complete = false;
+                        self.diags.warning(
+                            child(&child(pointer, &index.to_string()), name),
+                            format!("security scheme `{name}` is not defined in components.securitySchemes (or not supported); ignored"),
+                        );
+                    }
+                }
+            }
+            if complete || !schemes.is_empty() {
+                result.push(schemes);
+            }
+        }
+        Some(result)
+    }
+
+    pub(super) fn read_operations(&mut self) {
+        let global_security = self.security_of(self.root().get("security"), "/security").unwrap_or_default();
+        let Some(Value::Object(paths)) = self.root().get("paths") else {
+            return;
+        };
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut method_names = Namer::with_reserved(&["new", "with_base_url", "base_url", "with_options", "core"]);
+        for scheme in &self.api.security_schemes {
+            method_names.claim(&format!("with_{}", scheme.rust_name.trim_start_matches("r#")));
+        }
+        let mut planned = Vec::new();
+        for (path, item) in paths {
+            let item_pointer = child("/paths", path);
+            let item_pointer = match refs::resolve(self.root(), &item_pointer) {
+                Ok(target) => target,
+                Err(error) => {
+                    self.diags.warning(item_pointer, format!("{}; path skipped", error.message()));
+                    continue;
+                }
+            };
+            let Some(item) = refs::get(self.root(), &item_pointer).and_then(Value::as_object).or(item.as_object())
+            else {
+                continue;
+            };
+            for key in item.keys() {
+                if matches!(key.as_str(), "query" | "additionalOperations") {
+                    self.diags.warning(
+                        child(&item_pointer, key),
+                        format!("OpenAPI 3.2 `{key}` operations are not generated yet"),
+                    );
+                }
+            }
+            for (method_key, method) in Method::ALL {
+                if item.get(method_key).is_some() {
+                    planned.push((path.clone(), item_pointer.clone(), method_key, method));
+                }
+            }
+        }
+        // Names: NestJS ids lose their controller prefix unless that collides.
+        let mut short_counts: HashMap<String, usize> = HashMap::new();
+        for (_, item_pointer, method_key, _) in &planned {
+            let op_pointer = child(item_pointer, method_key);
+            if let Some(id) = self.root().pointer(&op_pointer).and_then(|o| o.get("operationId")).and_then(Value::as_str)
+            {
+                *short_counts.entry(names::method_name_candidates(id).0).or_default() += 1;
+            }
+        }
+        for (path, item_pointer, method_key, method) in planned {
+            let op_pointer = child(&item_pointer, method_key);
+            let operation_id = self
+                .root()
+                .pointer(&op_pointer)
+                .and_then(|o| o.get("operationId"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            if !operation_id.is_empty() {
+                if let Some(first) = ids.get(&operation_id) {
+                    self.diags.warning(
+                        child(&op_pointer, "operationId"),
+                        format!("duplicate operationId `{operation_id}` (first used at #{first}); this method gets a numbered name"),
+                    );
+                } else {
+                    ids.insert(operation_id.clone(), op_pointer.clone());
+                }
+            }
+            let candidate = if operation_id.is_empty() {
+                names::method_name_from_path(method_key, &path)
+            } else {
+                let (short, full) = names::method_name_candidates(&operation_id);
+                if short_counts.get(&short).copied().unwrap_or(0) > 1 {
+                    full
+                } else {
+                    short
+                }
+            };
+            let rust_name = method_names.claim(&candidate);
+            if let Some(operation) =
+                self.lower_operation(&path, &item_pointer, &op_pointer, method, rust_name, operation_id, &global_security)
+            {
+                self.api.operations.push(operation);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one call site; the values are all distinct facts of the operation
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        item_pointer: &str,
+        op_pointer: &str,
+        method: Method,
+        rust_name: String,
+        operation_id: String,
+        global_security: &[Vec<usize>],
+    ) -> Option<Operation> {
+        let root = self.root();
+        let op = root.pointer(op_pointer)?.as_object()?;
+        let type_base = names::type_name(&rust_name);
+        let summary = op.get("summary").and_then(Value::as_str).unwrap_or_default().trim();
+        let description = op.get("description").and_then(Value::as_str).unwrap_or_default().trim();
+        let docs = Docs {
+            text: [summary, description].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("\n\n"),
+            pointer: op_pointer.to_owned(),
+            notes: Vec::new(),
+        };
+        let deprecated = op.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+
+        // Parameters: path-level first, overridden by operation-level (same name and `in`).
+        let mut param_pointers: Vec<(String, String, String)> = Vec::new();
+        for base in [child(item_pointer, "parameters"), child(op_pointer, "parameters")] {
+            let Some(Value::Array(list)) = root.pointer(&base) else { continue };
+            for index in 0..list.len() {
+                let pointer = child(&base, &index.to_string());
+                let target = match refs::resolve(root, &pointer) {
+                    Ok(target) => target,
+                    Err(error) => {
+                        self.diags.warning(pointer, format!("{}; parameter skipped", error.message()));
+                        continue;
+                    }
+                };
+                let Some(node) = root.pointer(&target) else { continue };
+                let name = node.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let location = node.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+                if let Some(existing) = param_pointers.iter_mut().find(|(n, l, _)| *n == name && *l == location) {
+                    existing.2 = target;
+                } else {
+                    param_pointers.push((name, location, target));
+                }
+            }
+        }
+        let mut arg_names = Namer::with_reserved(&["self", "params", "body", "options"]);
+        let mut field_names = Namer::new();
+        let mut params = Vec::new();
+        let template_params = template_names(path);
+        for (name, location, pointer) in &param_pointers {
+            let Some(param) = self.lower_param(name, location, pointer, &type_base, &template_params) else {
+                continue;
+            };
+            let namer = if param.location == ParamLocation::Path { &mut arg_names } else { &mut field_names };
+            let rust_name = namer.claim(&param.rust_name);
+            params.push(Param { rust_name, ..param });
+        }
+        for name in &template_params {
+            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+                self.diags.warning(
+                    op_pointer.to_owned(),
+                    format!("path template `{path}` uses `{{{name}}}` but no path parameter `{name}` is defined; added as a string"),
+                );
+                params.push(Param {
+                    rust_name: arg_names.claim(&names::snake_name(name)),
+                    wire_name: name.clone(),
+                    location: ParamLocation::Path,
+                    ty: TypeRef::Prim(Prim::String),
+                    required: true,
+                    style: ParamStyle::Simple,
+                    explode: false,
+                    docs: Docs::default(),
+                });
+            }
+        }
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => template_params.iter().position(|n| n == &p.wire_name).unwrap_or(usize::MAX),
+            _ => usize::MAX,
+        });
+        let params_type = if params.iter().any(|p| p.location != ParamLocation::Path) {
+            let id = self.add_type(&format!("{type_base}Params"), op_pointer);
+            let fields = params
+                .iter()
+                .filter(|p| p.location != ParamLocation::Path)
+                .map(|p| Field {
+                    rust_name: p.rust_name.clone(),
+                    wire_name: p.wire_name.clone(),
+                    ty: p.ty.clone(),
+                    optional: !p.required,
+                    nullable: false,
+                    docs: p.docs.clone(),
+                })
+                .collect();
+            let def = &mut self.api.types[id.0];
+            def.kind = TypeKind::Struct(Struct {
+                fields,
+                extra: None,
+                deny_unknown: false,
+            });
+            def.docs.text = format!("Query, header and cookie parameters of [`Client::{}`](crate::Client::{}).", rust_name.trim_start_matches("r#"), rust_name.trim_start_matches("r#"));
+            def.role = crate::ir::Role::Params;
+            Some(id)
+        } else {
+            None
+        };
+
+        let body = match op.get("requestBody") {
+            Some(_) => self.lower_body(&child(op_pointer, "requestBody"), &type_base),
+            None => None,
+        };
+        let (responses, success, error) = self.lower_responses(&child(op_pointer, "responses"), &type_base);
+        let security = match self.security_of(op.get("security"), &child(op_pointer, "security")) {
+            Some(own) => own,
+            None => global_security.to_vec(),
+        };
+        Some(Operation {
+            rust_name,
+            operation_id,
+            method,
+            path: path.to_owned(),
+            docs,
+            params,
+            params_type,
+            body,
+            responses,
+            success,
+            error,
+            security,
+            deprecated,
+        })
+    }
+
+    fn lower_param(
+        &mut self,
+        name: &str,
+        location: &str,
+        pointer: &str,
+        type_base: &str,
+        template: &[String],
+    ) -> Option<Param> {
+        let node = self.root().pointer(pointer)?.clone();
+        let location = match location {
+            "path" => ParamLocation::Path,
+            "query" => ParamLocation::Query,
+            "header" => ParamLocation::Header,
+            "cookie" => ParamLocation::Cookie,
+            other => {
+                self.diags.warning(child(pointer, "in"), format!("parameter location `{other}` is not path, query, header or cookie; parameter skipped"));
+                return None;
+            }
+        };
+        if name.is_empty() {
+            self.diags.warning(pointer.to_owned(), "parameter without a `name`; skipped");
+            return None;
+        }
+        if location == ParamLocation::Path && !template.iter().any(|t| t == name) {
+            self.diags.warning(pointer.to_owned(), format!("path parameter `{name}` does not appear in the path template; skipped"));
+            return None;
+        }
+        if location == ParamLocation::Header
+            && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+        {
+            // OpenAPI says these header parameters are ignored.
+            return None;
+        }
+        let style = match node.get("style").and_then(Value::as_str) {
+            Some("simple") => ParamStyle::Simple,
+            Some("label") => ParamStyle::Label,
+            Some("matrix") => ParamStyle::Matrix,
+            Some("form") => ParamStyle::Form,
+            Some("spaceDelimited") => ParamStyle::SpaceDelimited,
+            Some("pipeDelimited") => ParamStyle::PipeDelimited,
+            Some("deepObject") => ParamStyle::DeepObject,
+            _ => match location {
+                ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+                _ => ParamStyle::Simple,
+            },
+        };
+        let explode = node.get("explode").and_then(Value::as_bool).unwrap_or(style == ParamStyle::Form);
+        let required = location == ParamLocation::Path || node.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let schema_pointer = if node.get("schema").is_some() {
+            Some(child(pointer, "schema"))
+        } else if let Some(Value::Object(content)) = node.get("content") {
+            content.keys().next().map(|media| child(&child(&child(pointer, "content"), media), "schema"))
+        } else {
+            None
+        };
+        let ctx = Ctx::new(format!("{type_base}{}", names::type_name(name)), name);
+        let ty = match schema_pointer {
+            Some(schema_pointer) if self.root().pointer(&schema_pointer).is_some() => {
+                let lowered = self.lower_value(&schema_pointer, &ctx);
+                let lowered = super::types::Lowered {
+                    nullable: false,
+                    ..lowered
+                };
+                self.finish_position(lowered, &ctx, &schema_pointer, false)
+            }
+            _ => {
+                self.diags.warning(pointer.to_owned(), format!("parameter `{name}` has no schema; sent as a string"));
+                TypeRef::Prim(Prim::String)
+            }
+        };
+        let description = node.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+        Some(Param {
+            rust_name: names::snake_name(name),
+            wire_name: name.to_owned(),
+            location,
+            ty,
+            required,
+            style,
+            explode,
+            docs: Docs {
+                text: description,
+                pointer: pointer.to_owned(),
+                notes: Vec::new(),
+            },
+        })
+    }
+
+    fn lower_body(&mut self, pointer: &str, type_base: &str) -> Option<RequestBody> {
+        let target = match refs::resolve(self.root(), pointer) {
+            Ok(target) => target,
+            Err(error) => {
+                self.diags.warning(pointer.to_owned(), format!("{}; request body skipped", error.message()));
+                return None;
+            }
+        };
+        let node = self.root().pointer(&target)?.clone();
+        let required = node.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let Some(Value::Object(content)) = node.get("content") else {
+            self.diags.warning(target, "request body without `content`; skipped");
+            return None;
+        };
+        let (media, kind) = pick_media(content.keys().map(String::as_str), true)?;
+        let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
+        let has_schema = self.root().pointer(&schema_pointer).is_some();
+        let ctx = Ctx::new(format!("{type_base}Request"), "body");
+        let mut file_fields = Vec::new();
+        let ty = match kind {
+            BodyKind::Bytes => TypeRef::Prim(Prim::Bytes),
+            BodyKind::Text if !has_schema => TypeRef::Prim(Prim::String),
+            BodyKind::Multipart => {
+                if !has_schema {
+                    self.diags.warning(schema_pointer, "multipart body without a schema; skipped");
+                    return None;
+                }
+                let (ty, files) = self.lower_multipart(&schema_pointer, &ctx);
+                file_fields = files;
+                ty
+            }
+            _ if !has_schema => TypeRef::Prim(Prim::Json),
+            _ => {
+                let lowered = self.lower_value(&schema_pointer, &ctx);
+                self.finish_position(lowered, &ctx, &schema_pointer, false)
+            }
+        };
+        Some(RequestBody {
+            kind,
+            content_type: media,
+            ty,
+            required,
+            file_fields,
+        })
+    }
+
+    /// A multipart body: its own struct, where binary properties are file parts.
+    fn lower_multipart(&mut self, pointer: &str, ctx: &Ctx) -> (TypeRef, Vec<String>) {
+        let Some(schema) = self.resolved_schema(pointer) else {
+            return (TypeRef::Prim(Prim::Json), Vec::new());
+        };
+        let id = self.add_type(&ctx.name, &schema.pointer);
+        let mut namer = Namer::new();
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        for (wire_name, property_pointer) in &schema.properties {
+            let Some(property) = self.resolved_schema(property_pointer) else { continue };
+            let is_file = |s: &crate::schema::Schema| {
+                s.format.as_deref() == Some("binary")
+                    || s.content_media_type.is_some()
+                    || s.content_encoding.as_deref() == Some("binary")
+            };
+            let item_is_file = match &property.items {
+                crate::schema::Sub::Schema(items) => self.resolved_schema(items).is_some_and(|s| is_file(&s)),
+                _ => false,
+            };
+            let field_ctx = Ctx::new(format!("{}{}", ctx.name, names::type_name(wire_name)), wire_name.clone());
+            let ty = if is_file(&property) {
+                files.push(wire_name.clone());
+                TypeRef::Prim(Prim::Bytes)
+            } else if item_is_file {
+                files.push(wire_name.clone());
+                TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Bytes)))
+            } else {
+                let lowered = self.lower_value(property_pointer, &field_ctx);
+                let lowered = super::types::Lowered {
+                    nullable: false,
+                    ..lowered
+                };
+                self.finish_position(lowered, &field_ctx, property_pointer, false)
+            };
+            fields.push(Field {
+                rust_name: namer.claim(&names::snake_name(wire_name)),
+                wire_name: wire_name.clone(),
+                ty,
+                optional: !schema.required.contains(wire_name),
+                nullable: false,
+                docs: Docs {
+                    text: property.doc_text(),
+                    pointer: property_pointer.clone(),
+                    notes: Vec::new(),
+                },
+            });
+        }
+        let def = &mut self.api.types[id.0];
+        def.docs.text = schema.doc_text();
+        def.role = crate::ir::Role::Multipart;
+        def.kind = TypeKind::Struct(Struct {
+            fields,
+            extra: None,
+            deny_unknown: false,
+        });
+        (TypeRef::Named(id), files)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn lower_responses(&mut self, pointer: &str, type_base: &str) -> (Vec<Response>, SuccessType, ErrorType) {
+        let mut responses = Vec::new();
+        let entries: Vec<String> = match self.root().pointer(pointer) {
+            Some(Value::Object(map)) => map.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let has_2xx = entries.iter().any(|k| k.starts_with('2'));
+        let count_success = entries.iter().filter(|k| k.starts_with('2') || (!has_2xx && *k == "default")).count();
+        let mut variant_names = Namer::new();
+        for key in &entries {
+            let status = match key.to_ascii_uppercase().as_str() {
+                "DEFAULT" => StatusMatch::Default,
+                text if text.len() == 3 && text.ends_with("XX") => match text[..1].parse::<u16>() {
+                    Ok(digit) => StatusMatch::Range(digit),
+                    Err(_) => continue,
+                },
+                text => match text.parse::<u16>() {
+                    Ok(code) if (100..600).contains(&code) => StatusMatch::Code(code),
+                    _ => {
+                        if !key.starts_with("x-") {
+                            self.diags.warning(child(pointer, key), format!("`{key}` is not a status code; response skipped"));
+                        }
+                        continue;
+                    }
+                },
+            };
+            let success = match status {
+                StatusMatch::Code(code) => (200..300).contains(&code),
+                StatusMatch::Range(digit) => digit == 2,
+                StatusMatch::Default => !has_2xx,
+            };
+            let response_pointer = child(pointer, key);
+            let target = match refs::resolve(self.root(), &response_pointer) {
+                Ok(target) => target,
+                Err(error) => {
+                    self.diags.warning(response_pointer, format!("{}; response skipped", error.message()));
+                    continue;
+                }
+            };
+            let node = self.root().pointer(&target).cloned().unwrap_or(Value::Null);
+            let docs = node.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+            let variant = variant_names.claim(&status_variant(status));
+            let type_name = if success && count_success == 1 {
+                format!("{type_base}Response")
+            } else {
+                format!("{type_base}{variant}Response")
+            };
+            let (kind, ty, content_type) = match node.get("content") {
+                Some(Value::Object(content)) if !content.is_empty() => {
+                    match pick_media(content.keys().map(String::as_str), false) {
+                        Some((media, BodyKind::Json)) => {
+                            let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
+                            let ty = if self.root().pointer(&schema_pointer).is_some() {
+                                let ctx = Ctx::new(type_name, "body");
+                                let lowered = self.lower_value(&schema_pointer, &ctx);
+                                self.finish_position(lowered, &ctx, &schema_pointer, false)
+                            } else {
+                                TypeRef::Prim(Prim::Json)
+                            };
+                            (ResponseKind::Json, ty, Some(media))
+                        }
+                        Some((media, BodyKind::Text)) => (ResponseKind::Text, TypeRef::Prim(Prim::String), Some(media)),
+                        Some((media, _)) => (ResponseKind::Bytes, TypeRef::Prim(Prim::Bytes), Some(media)),
+                        None => (ResponseKind::Empty, TypeRef::Prim(Prim::Unit), None),
+                    }
+                }
+                _ => (ResponseKind::Empty, TypeRef::Prim(Prim::Unit), None),
+            };
+            responses.push(Response {
+                status,
+                kind,
+                ty,
+                content_type,
+                docs,
+                success,
+                variant,
+            });
+        }
+        responses.sort_by_key(|r| r.status);
+        let success = self.outcome_type(&responses, true, &format!("{type_base}Response"));
+        let error = self.outcome_type(&responses, false, &format!("{type_base}Error"));
+        let success = match success {
+            None => SuccessType::Single(TypeRef::Prim(Prim::Unit)),
+            Some(Ok(ty)) => SuccessType::Single(ty),
+            Some(Err(id)) => SuccessType::Enum(id),
+        };
+        let error = match error {
+            None => ErrorType::None,
+            Some(Ok(ty)) => ErrorType::Single(ty),
+            Some(Err(id)) => ErrorType::Enum(id),
+        };
+        (responses, success, error)
+    }
+
+    /// One type when every matching response has the same body type, else an enum.
+    fn outcome_type(
+        &mut self,
+        responses: &[Response],
+        success: bool,
+        name: &str,
+    ) -> Option<Result<TypeRef, crate::ir::TypeId>> {
+        let matching: Vec<&Response> = responses.iter().filter(|r| r.success == success).collect();
+        let first = matching.first()?;
+        if matching.iter().all(|r| r.ty == first.ty) {
+            return Some(Ok(first.ty.clone()));
+        }
+        let id = self.add_type(name, "");
+        let variants = matching
+            .iter()
+            .map(|r| crate::ir::UnionVariant {
+                rust_name: r.variant.clone(),
+                ty: r.ty.clone(),
+                tags: vec![status_doc(r.status)],
+            })
+            .collect();
+        let def = &mut self.api.types[id.0];
+        def.kind = TypeKind::Union(crate::ir::Union {
+            variants,
+            discriminator: None,
+        });
+        def.docs.text = if success {
+            "The bodies of the operation's success responses, by status.".to_owned()
+        } else {
+            "The bodies of the operation's documented error responses, by status.".to_owned()
+        };
+        def.role = crate::ir::Role::Outcome;
+        Some(Err(id))
+    }
+
+    pub(super) fn read_webhooks(&mut self) {
+        let Some(Value::Object(hooks)) = self.root().get("webhooks") else { return };
+        let names: Vec<String> = hooks.keys().cloned().collect();
+        for name in names {
+            let hook_pointer = child("/webhooks", &name);
+            let Ok(item_pointer) = refs::resolve(self.root(), &hook_pointer) else {
+                self.diags.warning(hook_pointer, "unresolvable webhook `$ref`; skipped");
+                continue;
+            };
+            for (method_key, _) in Method::ALL {
+                let op_pointer = child(&item_pointer, method_key);
+                let Some(op) = self.root().pointer(&op_pointer).cloned() else { continue };
+                let type_base = format!("{}Webhook", names::type_name(&name));
+                let body = if op.get("requestBody").is_some() {
+                    self.lower_body(&child(&op_pointer, "requestBody"), &type_base).map(|b| b.ty)
+                } else {
+                    None
+                };
+                let docs = [op.get("summary"), op.get("description")]
+                    .iter()
+                    .filter_map(|v| v.and_then(Value::as_str))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                self.api.webhooks.push(Webhook {
+                    name: name.clone(),
+                    method: method_key.to_ascii_uppercase(),
+                    body,
+                    docs,
+                });
+            }
+        }
+    }
+}
+
+/// Names of `{params}` in a path template, in order.
+pub(crate) fn template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        names.push(rest[start + 1..start + len].to_owned());
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+/// The media type to use among `media` and how to encode it. JSON is preferred.
+fn pick_media<'a>(media: impl Iterator<Item = &'a str>, request: bool) -> Option<(String, BodyKind)> {
+    let mut best: Option<(u8, String, BodyKind)> = None;
+    for media_type in media {
+        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let (rank, kind) = if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") {
+            (0, BodyKind::Json)
+        } else if essence == "application/x-www-form-urlencoded" && request {
+            (1, BodyKind::Form)
+        } else if essence == "multipart/form-data" && request {
+            (2, BodyKind::Multipart)
+        } else if essence.starts_with("text/") {
+            (3, BodyKind::Text)
+        } else if essence == "*/*" {
+            (5, BodyKind::Json)
+        } else {
+            (4, BodyKind::Bytes)
+        };
+        if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+            best = Some((rank, media_type.to_owned(), kind));
+        }
+    }
+    best.map(|(_, media, kind)| (media, kind))
+}
+
+/// Idiomatic variant names for statuses: `Ok`, `Created`, `NotFound`, `Status418`.
+fn status_variant(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Default => "Default".to_owned(),
+        StatusMatch::Range(digit) => format!("Status{digit}xx"),
+        StatusMatch::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritative",
+            204 => "NoContent",
+            206 => "PartialContent",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => return format!("Status{code}"),
+        }
+        .to_owned(),
+    }
+}
+
+fn status_doc(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Default => "default".to_owned(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Code(code) => code.to_string(),
+    }
+}

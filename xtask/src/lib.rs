@@ -1,0 +1,5 @@
+//! The `cargo xtask` front end as a library, so tests can run the same code in-process:
+//! finding the vendored specs, generating, and comparing with (or writing) `generated/`.
+
+pub mod sync;
+pub mod workspace;
