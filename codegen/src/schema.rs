@@ -101,6 +101,50 @@ impl Assertions {
     pub fn is_empty(&self) -> bool {
         *self == Assertions::default()
     }
+
+    /// The keywords present that JSON Schema applies to values of type `ty`.
+    pub fn applicable(&self, ty: JsonType) -> Vec<&'static str> {
+        self.present()
+            .into_iter()
+            .filter(|(_, types)| types.contains(&ty))
+            .map(|(keyword, _)| keyword)
+            .collect()
+    }
+
+    /// The keywords present that do not apply to values of type `ty` (JSON Schema
+    /// ignores them for such values).
+    pub fn inapplicable(&self, ty: JsonType) -> Vec<&'static str> {
+        self.present()
+            .into_iter()
+            .filter(|(_, types)| !types.contains(&ty))
+            .map(|(keyword, _)| keyword)
+            .collect()
+    }
+
+    fn present(&self) -> Vec<(&'static str, &'static [JsonType])> {
+        const NUMBERS: &[JsonType] = &[JsonType::Integer, JsonType::Number];
+        const STRINGS: &[JsonType] = &[JsonType::String];
+        const ARRAYS: &[JsonType] = &[JsonType::Array];
+        const OBJECTS: &[JsonType] = &[JsonType::Object];
+        let mut out = Vec::new();
+        let mut add = |present: bool, keyword, types| {
+            if present {
+                out.push((keyword, types));
+            }
+        };
+        add(self.minimum.is_some(), "minimum", NUMBERS);
+        add(self.maximum.is_some(), "maximum", NUMBERS);
+        add(self.multiple_of.is_some(), "multipleOf", NUMBERS);
+        add(self.min_length.is_some(), "minLength", STRINGS);
+        add(self.max_length.is_some(), "maxLength", STRINGS);
+        add(self.pattern.is_some(), "pattern", STRINGS);
+        add(self.min_items.is_some(), "minItems", ARRAYS);
+        add(self.max_items.is_some(), "maxItems", ARRAYS);
+        add(self.unique_items, "uniqueItems", ARRAYS);
+        add(self.min_properties.is_some(), "minProperties", OBJECTS);
+        add(self.max_properties.is_some(), "maxProperties", OBJECTS);
+        out
+    }
 }
 
 /// One schema node, read the same way for every OpenAPI version.

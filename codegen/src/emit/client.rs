@@ -20,7 +20,11 @@ pub fn client_module(api: &Api) -> TokenStream {
         None => " The spec lists no server: set one with [`Client::with_base_url`].".to_owned(),
     };
     let default_url = lit(&default_url);
-    let schemes = api.security_schemes.iter().map(|scheme| {
+    // Only schemes some operation uses get a static (others would be dead code).
+    let used: Vec<usize> = (0..api.security_schemes.len())
+        .filter(|index| api.operations.iter().any(|op| op.security.iter().any(|alt| alt.contains(index))))
+        .collect();
+    let schemes = used.iter().map(|index| &api.security_schemes[*index]).map(|scheme| {
         let name = scheme_static(&scheme.rust_name);
         let wire = lit(&scheme.name);
         let kind = match &scheme.kind {

@@ -21,16 +21,17 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
             if schema.reference.is_some() || !schema.unsupported.is_empty() {
                 continue;
             }
-            let a = &schema.assertions;
-            let needs_rule = a.min_items.is_some()
-                || a.max_items.is_some()
-                || a.unique_items
-                || a.min_length.is_some()
-                || a.max_length.is_some()
-                || a.pattern.is_some()
-                || a.minimum.is_some()
-                || a.maximum.is_some()
-                || a.multiple_of.is_some();
+            let [ty] = schema.types.as_slice() else { continue };
+            // Object keywords on structs are reported by lowering; the rest must be enforced.
+            let needs_rule = schema
+                .assertions
+                .applicable(*ty)
+                .iter()
+                .any(|keyword| !matches!(*keyword, "minProperties" | "maxProperties"))
+                && schema.enum_values.is_none()
+                && schema.all_of.is_empty()
+                && schema.one_of.is_empty()
+                && schema.any_of.is_empty();
             if needs_rule && !is_checked(api, &field.ty) {
                 diags.error(
                     field.docs.pointer.clone(),

@@ -309,6 +309,19 @@ impl Lowerer<'_> {
             [] => infer_type(schema),
             _ => None,
         };
+        if let Some(ty) = ty {
+            let ignored = schema.assertions.inapplicable(ty);
+            if !ignored.is_empty() {
+                self.diags.warning(
+                    schema.pointer.clone(),
+                    format!(
+                        "`{}` do(es) not apply to {} values; ignored, as JSON Schema ignores them",
+                        ignored.join("`, `"),
+                        type_word(ty).to_ascii_lowercase()
+                    ),
+                );
+            }
+        }
         let mut lowered = match ty {
             Some(JsonType::String) => self.lower_string(schema),
             Some(JsonType::Integer) => self.lower_number(schema, true),

@@ -1,0 +1,458 @@
+//! Constraint checking for values whose schema states JSON-Schema constraints.
+//!
+//! A constrained value is a [`Checked<T, R>`]: the value `T` plus a zero-sized rule `R`
+//! that lists the spec's constraints. A `Checked` can only be made through
+//! [`Checked::new`] (or `TryFrom`) and through `Deserialize`, and both run the rule, so a
+//! value that breaks the spec cannot exist. Every violation is reported, each with the
+//! path of the offending part (`clipIds[3]: expected at most 5 characters, got 7`).
+
+use ::std::fmt;
+use ::std::marker::PhantomData;
+
+/// One broken constraint, with the path of the part of the value that breaks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Path from the checked value to the offending part, e.g. `clipIds[3]` or `tags.name`.
+    pub path: String,
+    /// What is wrong, e.g. `expected at least 6 items, got 5`.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Every constraint a value breaks (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// Builds an error from a non-empty list of violations.
+    pub fn new(violations: Vec<Violation>) -> Self {
+        Self { violations }
+    }
+
+    /// The violations, in the order they were found.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The same violations with `prefix` put in front of each path.
+    pub fn within(mut self, prefix: &str) -> Self {
+        for violation in &mut self.violations {
+            violation.path = join_path(prefix, &violation.path);
+        }
+        self
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, violation) in self.violations.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            fmt::Display::fmt(violation, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl ::std::error::Error for ValidationError {}
+
+fn join_path(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_owned()
+    } else if rest.is_empty() {
+        prefix.to_owned()
+    } else if rest.starts_with('[') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// Collects violations while a rule walks a value, keeping track of the current path.
+#[derive(Debug, Default)]
+pub struct Checker {
+    path: String,
+    violations: Vec<Violation>,
+}
+
+impl Checker {
+    /// A checker whose paths start at `root` (the field's wire name, or empty).
+    pub fn new(root: &str) -> Self {
+        Self {
+            path: root.to_owned(),
+            violations: Vec::new(),
+        }
+    }
+
+    /// `Ok(())` when nothing was reported, otherwise every violation.
+    pub fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError::new(self.violations))
+        }
+    }
+
+    /// Records a violation at the current path.
+    pub fn report(&mut self, message: impl Into<String>) {
+        self.violations.push(Violation {
+            path: self.path.clone(),
+            message: message.into(),
+        });
+    }
+
+    /// Runs `check` with `.name` appended to the path.
+    pub fn field(&mut self, name: &str, check: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(name);
+        check(self);
+        self.path.truncate(len);
+    }
+
+    /// Runs `check` with `[index]` appended to the path.
+    pub fn index(&mut self, index: usize, check: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        self.path.push_str(&format!("[{index}]"));
+        check(self);
+        self.path.truncate(len);
+    }
+
+    /// Runs `check` with `["key"]` appended to the path (map entries).
+    pub fn key(&mut self, key: &str, check: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        self.path.push_str(&format!("[{key:?}]"));
+        check(self);
+        self.path.truncate(len);
+    }
+
+    /// `minItems`.
+    pub fn min_items(&mut self, len: usize, min: usize) {
+        if len < min {
+            self.report(format!("expected at least {min} items, got {len}"));
+        }
+    }
+
+    /// `maxItems`.
+    pub fn max_items(&mut self, len: usize, max: usize) {
+        if len > max {
+            self.report(format!("expected at most {max} items, got {len}"));
+        }
+    }
+
+    /// `uniqueItems: true`: reports the first index that repeats an earlier item.
+    pub fn unique_items<T: PartialEq>(&mut self, items: &[T]) {
+        for (later, item) in items.iter().enumerate() {
+            if let Some(earlier) = items[..later].iter().position(|other| other == item) {
+                self.report(format!(
+                    "expected unique items, but items {earlier} and {later} are equal"
+                ));
+                return;
+            }
+        }
+    }
+
+    /// `minLength`, counted in Unicode code points as JSON Schema defines.
+    pub fn min_length(&mut self, value: &str, min: usize) {
+        let len = value.chars().count();
+        if len < min {
+            self.report(format!("expected at least {min} characters, got {len}"));
+        }
+    }
+
+    /// `maxLength`, counted in Unicode code points as JSON Schema defines.
+    pub fn max_length(&mut self, value: &str, max: usize) {
+        let len = value.chars().count();
+        if len > max {
+            self.report(format!("expected at most {max} characters, got {len}"));
+        }
+    }
+
+    /// `pattern` (ECMAScript regular expression, unanchored as JSON Schema defines).
+    pub fn pattern(&mut self, value: &str, pattern: &Pattern) {
+        match pattern.regex() {
+            Some(regex) if regex.find(value).is_some() => {}
+            Some(_) => self.report(format!(
+                "expected to match the pattern {:?}",
+                pattern.source
+            )),
+            None => self.report(format!(
+                "the spec's pattern {:?} is not a valid ECMAScript regular expression",
+                pattern.source
+            )),
+        }
+    }
+
+    /// `minimum` (inclusive) or `exclusiveMinimum` (exclusive).
+    pub fn minimum<N: Number>(&mut self, value: N, min: f64, exclusive: bool) {
+        let value = value.as_f64();
+        if exclusive && value <= min {
+            self.report(format!("expected a value greater than {min}, got {value}"));
+        } else if !exclusive && value < min {
+            self.report(format!("expected a value of at least {min}, got {value}"));
+        }
+    }
+
+    /// `maximum` (inclusive) or `exclusiveMaximum` (exclusive).
+    pub fn maximum<N: Number>(&mut self, value: N, max: f64, exclusive: bool) {
+        let value = value.as_f64();
+        if exclusive && value >= max {
+            self.report(format!("expected a value less than {max}, got {value}"));
+        } else if !exclusive && value > max {
+            self.report(format!("expected a value of at most {max}, got {value}"));
+        }
+    }
+
+    /// `multipleOf`.
+    pub fn multiple_of<N: Number>(&mut self, value: N, divisor: f64) {
+        let value = value.as_f64();
+        let quotient = value / divisor;
+        let off = (quotient - quotient.round()).abs();
+        if !quotient.is_finite() || off > 1e-9 * quotient.abs().max(1.0) {
+            self.report(format!("expected a multiple of {divisor}, got {value}"));
+        }
+    }
+
+    /// `minProperties`.
+    pub fn min_properties(&mut self, len: usize, min: usize) {
+        if len < min {
+            self.report(format!("expected at least {min} properties, got {len}"));
+        }
+    }
+
+    /// `maxProperties`.
+    pub fn max_properties(&mut self, len: usize, max: usize) {
+        if len > max {
+            self.report(format!("expected at most {max} properties, got {len}"));
+        }
+    }
+
+    /// `enum` or `const` on a value that is not a generated Rust enum: the value, as JSON,
+    /// must equal one of `allowed` (each given as JSON text).
+    pub fn one_of_values<T: ::serde::Serialize>(&mut self, value: &T, allowed: &[&str]) {
+        let Ok(actual) = ::serde_json::to_value(value) else {
+            self.report("value cannot be represented as JSON");
+            return;
+        };
+        let found = allowed.iter().any(|text| {
+            ::serde_json::from_str::<::serde_json::Value>(text).is_ok_and(|v| v == actual)
+        });
+        if !found {
+            self.report(format!(
+                "expected one of {}, got {actual}",
+                allowed.join(", ")
+            ));
+        }
+    }
+}
+
+/// A `pattern` from the spec, compiled on first use.
+pub struct Pattern {
+    source: &'static str,
+    regex: ::std::sync::OnceLock<Option<::regress::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern that compiles `source` when first used.
+    pub const fn new(source: &'static str) -> Self {
+        Self {
+            source,
+            regex: ::std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The spec's pattern text.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    fn regex(&self) -> Option<&::regress::Regex> {
+        self.regex
+            .get_or_init(|| ::regress::Regex::new(self.source).ok())
+            .as_ref()
+    }
+}
+
+/// Numbers a rule can compare with the spec's bounds.
+pub trait Number: Copy {
+    /// The value as `f64` (bounds in a spec are JSON numbers).
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! impl_number {
+    ($($ty:ty),*) => {
+        $(impl Number for $ty {
+            #[allow(clippy::cast_lossless, clippy::cast_precision_loss)]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        })*
+    };
+}
+impl_number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+/// The constraints the spec states for values of type `T`, as a zero-sized marker type.
+pub trait Rule<T> {
+    /// The name errors start their paths with when a value is checked on its own
+    /// (the property's wire name, or the schema's name).
+    const LABEL: &'static str;
+
+    /// Reports every constraint `value` breaks.
+    fn check(value: &T, checker: &mut Checker);
+}
+
+/// A value of type `T` that satisfies the rule `R`: it can only be built through
+/// [`Checked::new`], `TryFrom` or `Deserialize`, each of which runs the rule.
+pub struct Checked<T, R> {
+    value: T,
+    rule: PhantomData<fn() -> R>,
+}
+
+impl<T, R: Rule<T>> Checked<T, R> {
+    /// Checks `value` against the spec's constraints; the error lists every violation,
+    /// with paths starting at the rule's label.
+    pub fn new(value: T) -> Result<Self, ValidationError> {
+        let mut checker = Checker::new(R::LABEL);
+        R::check(&value, &mut checker);
+        checker.finish()?;
+        Ok(Self {
+            value,
+            rule: PhantomData,
+        })
+    }
+
+    /// The checked value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// Changes the value and checks it again: on error the original is kept unchanged.
+    pub fn try_update(&mut self, update: impl FnOnce(&mut T)) -> Result<(), ValidationError>
+    where
+        T: Clone,
+    {
+        let mut value = self.value.clone();
+        update(&mut value);
+        *self = Self::new(value)?;
+        Ok(())
+    }
+}
+
+impl<T, R> ::std::ops::Deref for Checked<T, R> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T, R> AsRef<T> for Checked<T, R> {
+    fn as_ref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug, R> fmt::Debug for Checked<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: Clone, R> Clone for Checked<T, R> {
+    fn clone(&self) -> Self {
+        Self {
+            value: self.value.clone(),
+            rule: PhantomData,
+        }
+    }
+}
+
+impl<T: PartialEq, R> PartialEq for Checked<T, R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T, R: Rule<Vec<T>>> TryFrom<Vec<T>> for Checked<Vec<T>, R> {
+    type Error = ValidationError;
+    fn try_from(value: Vec<T>) -> Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+impl<K, V, R: Rule<::std::collections::BTreeMap<K, V>>> TryFrom<::std::collections::BTreeMap<K, V>>
+    for Checked<::std::collections::BTreeMap<K, V>, R>
+{
+    type Error = ValidationError;
+    fn try_from(value: ::std::collections::BTreeMap<K, V>) -> Result<Self, ValidationError> {
+        Self::new(value)
+    }
+}
+
+macro_rules! impl_try_from {
+    ($($ty:ty),*) => {
+        $(impl<R: Rule<$ty>> TryFrom<$ty> for Checked<$ty, R> {
+            type Error = ValidationError;
+            fn try_from(value: $ty) -> Result<Self, ValidationError> {
+                Self::new(value)
+            }
+        })*
+    };
+}
+impl_try_from!(String, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64, bool);
+
+impl<R: Rule<String>> TryFrom<&str> for Checked<String, R> {
+    type Error = ValidationError;
+    fn try_from(value: &str) -> Result<Self, ValidationError> {
+        Self::new(value.to_owned())
+    }
+}
+
+impl<R: Rule<String>> ::std::str::FromStr for Checked<String, R> {
+    type Err = ValidationError;
+    fn from_str(value: &str) -> Result<Self, ValidationError> {
+        Self::new(value.to_owned())
+    }
+}
+
+impl<T: fmt::Display, R> fmt::Display for Checked<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: ::serde::Serialize, R> ::serde::Serialize for Checked<T, R> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<'de, T: ::serde::Deserialize<'de>, R: Rule<T>> ::serde::Deserialize<'de> for Checked<T, R> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = T::deserialize(deserializer)?;
+        // Paths are relative to the value here: the decoder that called us knows
+        // where in the document the value sits and reports that location.
+        let mut checker = Checker::new("");
+        R::check(&value, &mut checker);
+        match checker.finish() {
+            Ok(()) => Ok(Self {
+                value,
+                rule: PhantomData,
+            }),
+            Err(error) => Err(::serde::de::Error::custom(error)),
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Value types the generated models share: unknown enum values, base64 bytes, and
+//! helpers for tagged unions and request bodies.
+
+use ::std::fmt;
+
+/// A value the spec does not list for an enum, as received from the server.
+///
+/// Only deserialization makes one, so a request never carries a value the spec forbids.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Unknown<T>(T);
+
+impl<T> Unknown<T> {
+    #[allow(dead_code, reason = "called by generated enums; a spec without enums leaves it unused")]
+    pub(crate) fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The value as received.
+    pub fn get(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Unknown<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Bytes sent as base64 text (`format: byte`, `contentEncoding: base64`).
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Base64(pub Vec<u8>);
+
+impl fmt::Debug for Base64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Base64({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Base64 {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+}
+
+impl ::serde::Serialize for Base64 {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::base64::Engine as _;
+        serializer.serialize_str(&::base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Base64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use ::base64::Engine as _;
+        let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let engines = [
+            &::base64::engine::general_purpose::STANDARD,
+            &::base64::engine::general_purpose::URL_SAFE,
+            &::base64::engine::general_purpose::STANDARD_NO_PAD,
+            &::base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        ];
+        engines
+            .iter()
+            .find_map(|engine| engine.decode(text.trim()).ok())
+            .map(Base64)
+            .ok_or_else(|| ::serde::de::Error::custom("expected base64 text"))
+    }
+}
+
+/// The discriminator property's value in a tagged union's JSON.
+pub fn discriminator(value: &::serde_json::Value, property: &str) -> Result<String, String> {
+    match value.get(property) {
+        Some(::serde_json::Value::String(tag)) => Ok(tag.clone()),
+        Some(other) => Ok(other.to_string()),
+        None => Err(format!("missing discriminator property `{property}`")),
+    }
+}
