@@ -10,7 +10,10 @@ use ::std::fmt;
 pub struct Unknown<T>(T);
 
 impl<T> Unknown<T> {
-    #[allow(dead_code, reason = "called by generated enums; a spec without enums leaves it unused")]
+    #[allow(
+        dead_code,
+        reason = "called by generated enums; a spec without enums leaves it unused"
+    )]
     pub(crate) fn new(value: T) -> Self {
         Self(value)
     }

@@ -127,8 +127,9 @@ impl Diagnostics {
     pub fn locate(&mut self, text: &str, format: SourceFormat) {
         for item in &mut self.items {
             if item.location.is_none() {
-                item.location = locate::locate(text, format, &item.pointer)
-                    .or_else(|| locate::locate_nearest(text, format, &item.pointer).map(|(_, at)| at));
+                item.location = locate::locate(text, format, &item.pointer).or_else(|| {
+                    locate::locate_nearest(text, format, &item.pointer).map(|(_, at)| at)
+                });
             }
         }
         self.items.sort_by(|a, b| {

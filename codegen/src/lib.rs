@@ -9,8 +9,8 @@
 pub mod diag;
 pub mod emit;
 pub mod ir;
-pub mod locate;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod names;
 pub mod refs;
@@ -22,11 +22,20 @@ use diag::Diagnostics;
 /// The hand-written runtime copied into every generated crate: (path in the crate, text).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
-    ("src/runtime/encoding.rs", include_str!("../runtime/encoding.rs")),
+    (
+        "src/runtime/encoding.rs",
+        include_str!("../runtime/encoding.rs"),
+    ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/http.rs", include_str!("../runtime/http.rs")),
-    ("src/runtime/validate.rs", include_str!("../runtime/validate.rs")),
-    ("src/runtime/values.rs", include_str!("../runtime/values.rs")),
+    (
+        "src/runtime/validate.rs",
+        include_str!("../runtime/validate.rs"),
+    ),
+    (
+        "src/runtime/values.rs",
+        include_str!("../runtime/values.rs"),
+    ),
 ];
 
 /// The marker every generated file starts with (after the comment leader).
@@ -92,7 +101,10 @@ pub struct Stats {
 }
 
 /// Parses and lowers a spec without emitting: the IR plus diagnostics (located).
-pub fn analyze(text: &str, format: locate::SourceFormat) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
+pub fn analyze(
+    text: &str,
+    format: locate::SourceFormat,
+) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
     let doc = load::load(text, format)?;
     let mut diags = Diagnostics::new();
     let api = lower::lower(&doc, &mut diags);

@@ -74,7 +74,10 @@ pub fn load(text: &str, format: SourceFormat) -> Result<Document, Diagnostics> {
 
 fn parse_json(text: &str) -> Result<Value, Diagnostic> {
     serde_json::from_str(text).map_err(|error| {
-        let mut diagnostic = Diagnostic::error("", format!("invalid JSON: {}", strip_position(&error.to_string())));
+        let mut diagnostic = Diagnostic::error(
+            "",
+            format!("invalid JSON: {}", strip_position(&error.to_string())),
+        );
         diagnostic.location = Some(LineCol {
             line: error.line().max(1),
             column: error.column().max(1),
@@ -91,8 +94,10 @@ fn parse_yaml(text: &str) -> Result<Value, Diagnostic> {
     match parsed {
         Ok(value) => Ok(yaml_to_json(value)),
         Err(error) => {
-            let mut diagnostic =
-                Diagnostic::error("", format!("invalid YAML: {}", strip_position(&error.to_string())));
+            let mut diagnostic = Diagnostic::error(
+                "",
+                format!("invalid YAML: {}", strip_position(&error.to_string())),
+            );
             diagnostic.location = error.location().map(|at| LineCol {
                 line: at.line(),
                 column: at.column(),
@@ -128,7 +133,9 @@ fn yaml_to_json(value: serde_yaml::Value) -> Value {
             }
         }
         serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Sequence(items) => {
+            Value::Array(items.into_iter().map(yaml_to_json).collect())
+        }
         serde_yaml::Value::Mapping(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for (key, value) in entries {
@@ -181,7 +188,9 @@ fn read_version(root: &Value) -> Result<SpecVersion, Diagnostic> {
         (Some("3"), Some("2")) => Ok(SpecVersion::V3_2),
         _ => Err(Diagnostic::error(
             "/openapi",
-            format!("unsupported OpenAPI version `{text}`: the generator reads 3.0.x, 3.1.x and 3.2.x"),
+            format!(
+                "unsupported OpenAPI version `{text}`: the generator reads 3.0.x, 3.1.x and 3.2.x"
+            ),
         )),
     }
 }

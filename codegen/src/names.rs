@@ -19,10 +19,11 @@ use std::collections::HashSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -75,7 +76,11 @@ fn words(raw: &str) -> String {
         if !spelled.is_empty() {
             return spelled.join(" ");
         }
-        let hex: Vec<String> = raw.chars().take(4).map(|c| format!("u{:x}", c as u32)).collect();
+        let hex: Vec<String> = raw
+            .chars()
+            .take(4)
+            .map(|c| format!("u{:x}", c as u32))
+            .collect();
         return hex.join(" ");
     }
     cleaned
@@ -84,7 +89,11 @@ fn words(raw: &str) -> String {
 /// `UpperCamelCase` type name for `raw` (digits first get `Type`).
 pub fn type_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
-    let name = if name.is_empty() { "Type".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "Type".to_owned()
+    } else {
+        name
+    };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("Type{name}")
     } else if name == "Self" {
@@ -97,7 +106,11 @@ pub fn type_name(raw: &str) -> String {
 /// `UpperCamelCase` enum variant name for `raw` (digits first get `V`).
 pub fn variant_name(raw: &str) -> String {
     let name = words(raw).to_upper_camel_case();
-    let name = if name.is_empty() { "Value".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "Value".to_owned()
+    } else {
+        name
+    };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
     } else if name == "Self" {
@@ -110,7 +123,11 @@ pub fn variant_name(raw: &str) -> String {
 /// `snake_case` field, parameter or method name for `raw`; keywords come back as `r#kw`.
 pub fn snake_name(raw: &str) -> String {
     let name = words(raw).to_snake_case();
-    let name = if name.is_empty() { "value".to_owned() } else { name };
+    let name = if name.is_empty() {
+        "value".to_owned()
+    } else {
+        name
+    };
     let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{name}")
     } else {
@@ -185,7 +202,11 @@ impl Namer {
         }
         let base = candidate.strip_prefix("r#").unwrap_or(candidate);
         let base = base.strip_suffix('_').unwrap_or(base);
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         let mut n = 2usize;
         loop {
             let name = format!("{base}{separator}{n}");
@@ -235,8 +256,14 @@ mod tests {
             method_name_candidates("ApiPublicController_customModelCreate").0,
             "custom_model_create"
         );
-        assert_eq!(method_name_candidates("repos/get-content").0, "repos_get_content");
-        assert_eq!(method_name_from_path("get", "/pets/{petId}/toys"), "get_pets_by_pet_id_toys");
+        assert_eq!(
+            method_name_candidates("repos/get-content").0,
+            "repos_get_content"
+        );
+        assert_eq!(
+            method_name_from_path("get", "/pets/{petId}/toys"),
+            "get_pets_by_pet_id_toys"
+        );
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub fn ref_to_pointer(reference: &str) -> Result<String, RefError> {
     let Some(fragment) = reference.strip_prefix('#') else {
         return Err(RefError::External(reference.to_owned()));
     };
-    let decoded = percent_decode_str(fragment).decode_utf8_lossy().into_owned();
+    let decoded = percent_decode_str(fragment)
+        .decode_utf8_lossy()
+        .into_owned();
     if decoded.is_empty() || decoded.starts_with('/') {
         Ok(decoded)
     } else {
@@ -112,15 +114,24 @@ mod tests {
 
     #[test]
     fn splits_and_unescapes_tokens() {
-        assert_eq!(split_pointer("/paths/~1pets~1{id}/get"), ["paths", "/pets/{id}", "get"]);
+        assert_eq!(
+            split_pointer("/paths/~1pets~1{id}/get"),
+            ["paths", "/pets/{id}", "get"]
+        );
         assert_eq!(split_pointer("/a~01"), ["a~1"]);
         assert!(split_pointer("").is_empty());
     }
 
     #[test]
     fn decodes_percent_encoding_in_refs() {
-        assert_eq!(ref_to_pointer("#/paths/~1a%7Bb%7D").as_deref(), Ok("/paths/~1a{b}"));
-        assert!(matches!(ref_to_pointer("other.yaml#/x"), Err(RefError::External(_))));
+        assert_eq!(
+            ref_to_pointer("#/paths/~1a%7Bb%7D").as_deref(),
+            Ok("/paths/~1a{b}")
+        );
+        assert!(matches!(
+            ref_to_pointer("other.yaml#/x"),
+            Err(RefError::External(_))
+        ));
     }
 
     #[test]

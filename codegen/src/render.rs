@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 /// Formats `tokens` as a Rust file: `syn::parse2` → `prettyplease` → header line → LF.
 /// Fails only if the emitter produced tokens that are not a Rust file (a generator bug).
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|error| format!("internal error: emitted invalid Rust: {error}"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|error| format!("internal error: emitted invalid Rust: {error}"))?;
     let body = prettyplease::unparse(&file);
     let mut out = String::with_capacity(body.len() + header.len() + 4);
     out.push_str("// ");

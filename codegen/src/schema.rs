@@ -269,7 +269,11 @@ impl Schema {
     pub fn doc_text(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         if let Some(title) = &self.title {
-            if self.description.as_deref().is_none_or(|d| !d.starts_with(title.as_str())) {
+            if self
+                .description
+                .as_deref()
+                .is_none_or(|d| !d.starts_with(title.as_str()))
+            {
                 parts.push(title.trim().to_owned());
             }
         }
@@ -307,7 +311,10 @@ pub fn read(root: &Value, pointer: &str, version: SpecVersion, diags: &mut Diagn
         other => {
             diags.warning(
                 pointer,
-                format!("a schema must be an object or a boolean, found {}; read as any value", kind_of(other)),
+                format!(
+                    "a schema must be an object or a boolean, found {}; read as any value",
+                    kind_of(other)
+                ),
             );
         }
     }
@@ -325,7 +332,12 @@ fn kind_of(value: &Value) -> &'static str {
     }
 }
 
-fn read_object(schema: &mut Schema, object: &Map<String, Value>, version: SpecVersion, diags: &mut Diagnostics) {
+fn read_object(
+    schema: &mut Schema,
+    object: &Map<String, Value>,
+    version: SpecVersion,
+    diags: &mut Diagnostics,
+) {
     let ptr = schema.pointer.clone();
     let at = |key: &str| child(&ptr, key);
     let is_31 = version >= SpecVersion::V3_1;
@@ -487,7 +499,9 @@ fn read_object(schema: &mut Schema, object: &Map<String, Value>, version: SpecVe
 fn looks_like_misplaced(property: &Value) -> bool {
     // `additionalProperties: {type: string}` inside `properties` reads like a schema for the
     // extra values; a real property of that name would normally carry a description.
-    property.as_object().is_some_and(|o| !o.contains_key("description") && !o.contains_key("title"))
+    property
+        .as_object()
+        .is_some_and(|o| !o.contains_key("description") && !o.contains_key("title"))
 }
 
 fn sub(value: &Value, pointer: String) -> Sub {
@@ -504,7 +518,10 @@ fn read_type(schema: &mut Schema, value: &Value, pointer: &str, diags: &mut Diag
         Value::String(name) => vec![name.as_str()],
         Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
         _ => {
-            diags.warning(pointer, "`type` must be a string or a list of strings; ignored");
+            diags.warning(
+                pointer,
+                "`type` must be a string or a list of strings; ignored",
+            );
             return;
         }
     };
@@ -536,7 +553,9 @@ fn read_discriminator(schema: &mut Schema, value: &Value, pointer: &str, diags: 
     }
     if let Some(Value::Object(mapping)) = object.get("mapping") {
         for (tag, target) in mapping {
-            let Some(target) = target.as_str() else { continue };
+            let Some(target) = target.as_str() else {
+                continue;
+            };
             // A mapping value is a `$ref` or a bare schema name.
             let pointer = if target.starts_with('#') {
                 crate::refs::ref_to_pointer(target).unwrap_or_default()

@@ -13,7 +13,10 @@ use clap::{Parser, Subcommand};
 use xtask::{sync, workspace};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Project tasks: code generation and checks")]
+#[command(
+    name = "cargo xtask",
+    about = "Project tasks: code generation and checks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,7 +54,9 @@ fn main() -> ExitCode {
             crate_name,
             deny_warnings,
         } => match (spec, out) {
-            (Some(spec), Some(out)) => codegen_standalone(&spec, &out, crate_name, check, deny_warnings),
+            (Some(spec), Some(out)) => {
+                codegen_standalone(&spec, &out, crate_name, check, deny_warnings)
+            }
             _ => codegen_workspace(check, deny_warnings),
         },
     };
@@ -74,7 +79,10 @@ fn report_warnings(output: &codegen::Output, spec_name: &str, deny: bool) -> Res
     }
     eprint!("{}", diags.render(spec_name));
     if deny {
-        return Err(format!("{} warning(s) denied by --deny-warnings", diags.len()));
+        return Err(format!(
+            "{} warning(s) denied by --deny-warnings",
+            diags.len()
+        ));
     }
     Ok(())
 }
@@ -87,11 +95,20 @@ fn codegen_workspace(check: bool, deny_warnings: bool) -> Result<ExitCode, Strin
     apply(&dir, &output, check, "cargo xtask codegen")
 }
 
-fn apply(dir: &std::path::Path, output: &codegen::Output, check: bool, command: &str) -> Result<ExitCode, String> {
+fn apply(
+    dir: &std::path::Path,
+    output: &codegen::Output,
+    check: bool,
+    command: &str,
+) -> Result<ExitCode, String> {
     if check {
         let mismatches = sync::compare(dir, &output.files);
         if mismatches.is_empty() {
-            println!("{} is up to date ({} files)", dir.display(), output.files.len());
+            println!(
+                "{} is up to date ({} files)",
+                dir.display(),
+                output.files.len()
+            );
             return Ok(ExitCode::SUCCESS);
         }
         for mismatch in &mismatches {
@@ -104,9 +121,14 @@ fn apply(dir: &std::path::Path, output: &codegen::Output, check: bool, command: 
         );
         return Ok(ExitCode::FAILURE);
     }
-    let changes = sync::write(dir, &output.files).map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
+    let changes = sync::write(dir, &output.files)
+        .map_err(|e| format!("cannot write {}: {e}", dir.display()))?;
     if changes.is_empty() {
-        println!("{} is up to date ({} files)", dir.display(), output.files.len());
+        println!(
+            "{} is up to date ({} files)",
+            dir.display(),
+            output.files.len()
+        );
     } else {
         for change in &changes {
             let verb = match change {
@@ -131,14 +153,20 @@ fn codegen_standalone(
     check: bool,
     deny_warnings: bool,
 ) -> Result<ExitCode, String> {
-    let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let file_name = spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec").to_owned();
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let file_name = spec
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("spec")
+        .to_owned();
     let stem = file_name.split('.').next().unwrap_or("api");
     let crate_name = crate_name.unwrap_or_else(|| default_crate_name(stem));
     let mut options = codegen::Options::new(file_name.clone(), crate_name);
     options.standalone = true;
     options.command = format!("cargo xtask codegen --spec {file_name}");
-    let output = codegen::generate(&text, &options).map_err(|diags| diags.render(&spec.display().to_string()))?;
+    let output = codegen::generate(&text, &options)
+        .map_err(|diags| diags.render(&spec.display().to_string()))?;
     report_warnings(&output, &spec.display().to_string(), deny_warnings)?;
     apply(out, &output, check, &options.command)
 }
@@ -147,7 +175,13 @@ fn codegen_standalone(
 fn default_crate_name(stem: &str) -> String {
     let mut name: String = stem
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     name = name.trim_matches('-').to_owned();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {

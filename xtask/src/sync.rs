@@ -34,7 +34,9 @@ impl Mismatch {
     /// The relative path concerned.
     pub fn path(&self) -> &str {
         match self {
-            Mismatch::Stale { path, .. } | Mismatch::Missing { path } | Mismatch::Orphan { path } => path,
+            Mismatch::Stale { path, .. }
+            | Mismatch::Missing { path }
+            | Mismatch::Orphan { path } => path,
         }
     }
 
@@ -43,7 +45,9 @@ impl Mismatch {
         match self {
             Mismatch::Stale { path, diff } => format!("stale: {path}\n{diff}"),
             Mismatch::Missing { path } => format!("missing: {path}\n"),
-            Mismatch::Orphan { path } => format!("orphan: {path} (generated earlier, no longer produced)\n"),
+            Mismatch::Orphan { path } => {
+                format!("orphan: {path} (generated earlier, no longer produced)\n")
+            }
         }
     }
 }
@@ -123,11 +127,16 @@ fn generated_files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else { continue };
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
             if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target" && n != "node_modules") {
+                if path
+                    .file_name()
+                    .is_some_and(|n| n != "target" && n != "node_modules")
+                {
                     stack.push(path);
                 }
             } else if first_line_is_generated(&path) {
@@ -140,7 +149,10 @@ fn generated_files(dir: &Path) -> Vec<PathBuf> {
 
 fn first_line_is_generated(path: &Path) -> bool {
     use std::io::BufRead;
-    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
     let mut line = String::new();
-    std::io::BufReader::new(file).read_line(&mut line).is_ok() && line.contains(codegen::GENERATED_MARKER)
+    std::io::BufReader::new(file).read_line(&mut line).is_ok()
+        && line.contains(codegen::GENERATED_MARKER)
 }

@@ -14,7 +14,8 @@ pub fn root() -> PathBuf {
 /// Spec files in `openapi/`, sorted (`.yaml`, `.yml`, `.json`).
 pub fn vendored_specs(root: &Path) -> Result<Vec<PathBuf>, String> {
     let dir = root.join("openapi");
-    let entries = std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut specs: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
@@ -42,7 +43,8 @@ pub fn generate_vendored(root: &Path) -> Result<codegen::Output, String> {
             ))
         }
     };
-    let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let text = std::fs::read_to_string(spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let file_name = spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
     let spec_name = format!("openapi/{file_name}");
     let options = codegen::Options::new(spec_name.clone(), GENERATED_CRATE);

@@ -5,16 +5,23 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, ident, lit, ty_tokens};
 use crate::ir::{
-    Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response, ResponseKind,
-    SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
+    Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response,
+    ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
 };
 
 /// The whole `client` module.
 pub fn client_module(api: &Api) -> TokenStream {
-    let default_url = api.servers.first().map(|s| s.url.clone()).unwrap_or_default();
+    let default_url = api
+        .servers
+        .first()
+        .map(|s| s.url.clone())
+        .unwrap_or_default();
     let url_doc = match api.servers.first() {
         Some(server) if !server.description.is_empty() => {
-            format!(" The spec's first server ({}).", server.description.replace('`', "'"))
+            format!(
+                " The spec's first server ({}).",
+                server.description.replace('`', "'")
+            )
         }
         Some(_) => " The spec's first server.".to_owned(),
         None => " The spec lists no server: set one with [`Client::with_base_url`].".to_owned(),
@@ -22,7 +29,11 @@ pub fn client_module(api: &Api) -> TokenStream {
     let default_url = lit(&default_url);
     // Only schemes some operation uses get a static (others would be dead code).
     let used: Vec<usize> = (0..api.security_schemes.len())
-        .filter(|index| api.operations.iter().any(|op| op.security.iter().any(|alt| alt.contains(index))))
+        .filter(|index| {
+            api.operations
+                .iter()
+                .any(|op| op.security.iter().any(|alt| alt.contains(index)))
+        })
         .collect();
     let schemes = used.iter().map(|index| &api.security_schemes[*index]).map(|scheme| {
         let name = scheme_static(&scheme.rust_name);
@@ -88,7 +99,11 @@ pub fn client_module(api: &Api) -> TokenStream {
         quote!(#doc #body)
     });
     let methods = api.operations.iter().map(|op| operation_method(api, op));
-    let title = if api.title.is_empty() { "the API".to_owned() } else { format!("{} {}", api.title, api.version) };
+    let title = if api.title.is_empty() {
+        "the API".to_owned()
+    } else {
+        format!("{} {}", api.title, api.version)
+    };
     let client_doc = doc_lines(&format!(
         "Client for {title}.\n\nCheap to clone (the connection pool is shared). Settings are builder-lite \
          `with_*` methods; [`Client::with_options`] gives a copy with per-call timeout and retry settings."
@@ -149,7 +164,10 @@ pub fn client_module(api: &Api) -> TokenStream {
 }
 
 fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
-    format_ident!("SCHEME_{}", rust_name.trim_start_matches("r#").to_ascii_uppercase())
+    format_ident!(
+        "SCHEME_{}",
+        rust_name.trim_start_matches("r#").to_ascii_uppercase()
+    )
 }
 
 fn method_tokens(method: Method) -> TokenStream {
@@ -222,7 +240,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         format!(" (`{}`)", op.operation_id.replace('`', "'"))
     };
-    doc.push_str(&format!("`{} {}`{id_note}", op.method.as_upper(), op.path.replace('`', "'")));
+    doc.push_str(&format!(
+        "`{} {}`{id_note}",
+        op.method.as_upper(),
+        op.path.replace('`', "'")
+    ));
     for response in &op.responses {
         let status = match response.status {
             StatusMatch::Code(code) => code.to_string(),
@@ -231,15 +253,27 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         };
         let outcome = if response.success { "success" } else { "error" };
         let text = response.docs.lines().next().unwrap_or_default().trim();
-        let text = if text.is_empty() { String::new() } else { format!(": {}", text.replace('`', "'")) };
+        let text = if text.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", text.replace('`', "'"))
+        };
         doc.push_str(&format!("\n- `{status}` ({outcome}){text}"));
     }
     let docs = doc_lines(&doc);
-    let deprecated = if op.deprecated { quote!(#[deprecated = "deprecated in the spec"]) } else { quote!() };
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated = "deprecated in the spec"])
+    } else {
+        quote!()
+    };
 
     let mut args = Vec::new();
     let mut path_values = Vec::new();
-    for param in op.params.iter().filter(|p| p.location == ParamLocation::Path) {
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
         let arg = ident(&param.rust_name);
         let (ty, by_ref) = path_arg_type(api, &param.ty);
         args.push(quote!(#arg: #ty));
@@ -247,7 +281,10 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         let explode = param.explode;
         let wire = lit(&param.wire_name);
         let value = if by_ref { quote!(#arg) } else { quote!(&#arg) };
-        path_values.push((param.wire_name.clone(), quote!(crate::runtime::encoding::path_param(#wire, #value, #style, #explode))));
+        path_values.push((
+            param.wire_name.clone(),
+            quote!(crate::runtime::encoding::path_param(#wire, #value, #style, #explode)),
+        ));
     }
     if let Some(id) = op.params_type {
         let ty = ty_tokens(api, &TypeRef::Named(id), false);
@@ -258,8 +295,14 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         let ty = ty_tokens(api, &body.ty, false);
         let content_type = lit(&body.content_type);
         let (arg_ty, make) = match body.kind {
-            BodyKind::Json => (quote!(&#ty), quote!(crate::runtime::http::Body::json(body)?)),
-            BodyKind::Form => (quote!(&#ty), quote!(crate::runtime::http::Body::form(body)?)),
+            BodyKind::Json => (
+                quote!(&#ty),
+                quote!(crate::runtime::http::Body::json(body)?),
+            ),
+            BodyKind::Form => (
+                quote!(&#ty),
+                quote!(crate::runtime::http::Body::form(body)?),
+            ),
             BodyKind::Text => (
                 quote!(&str),
                 quote!(crate::runtime::http::Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() }),
@@ -270,7 +313,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             ),
             BodyKind::Multipart => (quote!(&#ty), multipart_tokens(api, body)),
         };
-        let arg_ty = if body.required { arg_ty } else { quote!(::std::option::Option<#arg_ty>) };
+        let arg_ty = if body.required {
+            arg_ty
+        } else {
+            quote!(::std::option::Option<#arg_ty>)
+        };
         args.push(quote!(body: #arg_ty));
         body_stmt = if body.required {
             quote!(request.body = #make;)
@@ -283,12 +330,18 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         };
     }
     let path_expr = path_tokens(&op.path, &path_values);
-    let param_stmts = op
+    let param_stmts: Vec<TokenStream> = op
         .params
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
-        .map(param_tokens);
+        .map(param_tokens)
+        .collect();
     let accept = accept_value(&op.responses);
+    let mutable = if param_stmts.is_empty() && accept.is_none() && op.body.is_none() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
     let accept_stmt = match accept {
         Some(accept) => {
             let accept = lit(&accept);
@@ -309,7 +362,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         });
         quote!(&[#(#schemes),*])
     });
-    let lint = if args.len() > 6 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    let lint = if args.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         #docs
         #deprecated
@@ -321,7 +378,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
                 path_template: #template,
                 security: &[#(#security),*],
             };
-            let mut request = crate::runtime::http::Request::new(#path_expr);
+            let #mutable request = crate::runtime::http::Request::new(#path_expr);
             #(#param_stmts)*
             #accept_stmt
             #body_stmt
@@ -339,7 +396,9 @@ fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream 
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         let literal = encode_literal(&rest[..start]);
         if !literal.is_empty() {
             let literal = lit(&literal);
@@ -400,8 +459,12 @@ fn param_tokens(param: &Param) -> TokenStream {
         ParamLocation::Query => {
             quote!(crate::runtime::encoding::query_param(&mut request.query, #wire, value, #style, #explode);)
         }
-        ParamLocation::Header => quote!(request.headers.push((#wire.to_owned(), crate::runtime::encoding::header_value(value, #explode)));),
-        ParamLocation::Cookie => quote!(request.cookies.push((#wire.to_owned(), crate::runtime::encoding::to_text(value)));),
+        ParamLocation::Header => {
+            quote!(request.headers.push((#wire.to_owned(), crate::runtime::encoding::header_value(value, #explode)));)
+        }
+        ParamLocation::Cookie => {
+            quote!(request.cookies.push((#wire.to_owned(), crate::runtime::encoding::to_text(value)));)
+        }
         ParamLocation::Path => quote!(),
     };
     if param.required {
@@ -502,7 +565,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
         has_default |= response.status == StatusMatch::Default;
         let pattern = status_pattern(response.status);
         let decode = if response.success {
-            let read = read_success(response);
+            let read = read_success(api, response);
             match &op.success {
                 SuccessType::Single(_) => read,
                 SuccessType::Enum(id) => {
@@ -535,10 +598,18 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 }
             };
             match response.kind {
-                ResponseKind::Json => quote!(::std::result::Result::Err(response.error_json(#wrap))),
-                ResponseKind::Text => quote!(::std::result::Result::Err(response.error_text(#wrap))),
-                ResponseKind::Bytes => quote!(::std::result::Result::Err(response.error_bytes(#wrap))),
-                ResponseKind::Empty => quote!(::std::result::Result::Err(response.error_empty(#wrap))),
+                ResponseKind::Json => {
+                    quote!(::std::result::Result::Err(response.error_json(#wrap)))
+                }
+                ResponseKind::Text => {
+                    quote!(::std::result::Result::Err(response.error_text(#wrap)))
+                }
+                ResponseKind::Bytes => {
+                    quote!(::std::result::Result::Err(response.error_bytes(#wrap)))
+                }
+                ResponseKind::Empty => {
+                    quote!(::std::result::Result::Err(response.error_empty(#wrap)))
+                }
             }
         };
         arms.push(quote!(#pattern => #decode,));
@@ -549,9 +620,12 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     arms
 }
 
-fn read_success(response: &Response) -> TokenStream {
+fn read_success(api: &Api, response: &Response) -> TokenStream {
     match response.kind {
-        ResponseKind::Json => quote!(response.json()),
+        ResponseKind::Json => {
+            let ty = ty_tokens(api, &response.ty, false);
+            quote!(response.json::<#ty, _>())
+        }
         ResponseKind::Text => quote!(response.text()),
         ResponseKind::Bytes => quote!(response.bytes()),
         ResponseKind::Empty => quote!(response.empty()),

@@ -19,7 +19,10 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     out.push_str(&format!("# {header}\n"));
     out.push_str("[package]\n");
     out.push_str(&format!("name = {}\n", toml_string(&options.crate_name)));
-    out.push_str(&format!("version = {}\n", toml_string(&options.crate_version)));
+    out.push_str(&format!(
+        "version = {}\n",
+        toml_string(&options.crate_version)
+    ));
     out.push_str("edition = \"2021\"\n");
     out.push_str("rust-version = \"1.85\"\n");
     out.push_str(&format!("description = {}\n", toml_string(&description)));
@@ -41,14 +44,18 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     out.push_str("serde_json = \"1\"\n");
     out.push_str("serde_path_to_error = \"0.1\"\n");
     out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
-    out.push_str("tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n");
+    out.push_str(
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
+    );
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
     out.push_str("\n[dev-dependencies]\n");
     out.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if options.standalone {
-        out.push_str("\n# Its own workspace, so the crate builds wherever it is written.\n[workspace]\n");
+        out.push_str(
+            "\n# Its own workspace, so the crate builds wherever it is written.\n[workspace]\n",
+        );
     }
     out
 }
@@ -71,7 +78,11 @@ fn toml_string(text: &str) -> String {
 /// `lib.rs`: crate docs from the spec's `info`, the modules and the main re-exports.
 pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
     let mut text = String::new();
-    let title = if api.title.is_empty() { "API client" } else { api.title.as_str() };
+    let title = if api.title.is_empty() {
+        "API client"
+    } else {
+        api.title.as_str()
+    };
     text.push_str(&format!("{title} (version {})\n\n", api.version));
     if !api.description.is_empty() {
         text.push_str(&super::sanitize_doc(&api.description));
@@ -85,20 +96,28 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         options.spec_name
     ));
     if !api.webhooks.is_empty() {
-        text.push_str("\n\n# Webhooks\n\nThe provider calls these; their payload types are in [`types`].\n");
+        text.push_str(
+            "\n\n# Webhooks\n\nThe provider calls these; their payload types are in [`types`].\n",
+        );
         for hook in &api.webhooks {
             let payload = match &hook.body {
                 Some(ty) => format!(": payload `{}`", type_label(api, ty)),
                 None => String::new(),
             };
             let summary = hook.docs.lines().next().unwrap_or_default();
-            let summary = if summary.is_empty() { String::new() } else { format!(" — {summary}") };
-            text.push_str(&format!("\n- `{}` ({}){payload}{summary}", hook.name.replace('`', "'"), hook.method));
+            let summary = if summary.is_empty() {
+                String::new()
+            } else {
+                format!(" — {summary}")
+            };
+            text.push_str(&format!(
+                "\n- `{}` ({}){payload}{summary}",
+                hook.name.replace('`', "'"),
+                hook.method
+            ));
         }
     }
-    let docs = doc_lines(&text).into_iter().map(|token| token);
-    let docs: TokenStream = docs.collect();
-    let inner_docs = inner(docs);
+    let inner_docs = inner(doc_lines(&text));
     quote! {
         #inner_docs
         #![forbid(unsafe_code)]

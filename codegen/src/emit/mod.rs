@@ -30,7 +30,11 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
     }
     for line in text.lines() {
         let line = line.trim_end();
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         out.extend(quote!(#[doc = #line]));
     }
     out
@@ -147,7 +151,11 @@ pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
         TypeRef::Checked(inner, rule) => {
             let inner = ty_tokens(api, inner, local);
             let rule = ident(&api.rules[rule.0].name);
-            let rule = if local { quote!(#rule) } else { quote!(crate::types::#rule) };
+            let rule = if local {
+                quote!(#rule)
+            } else {
+                quote!(crate::types::#rule)
+            };
             quote!(crate::runtime::Checked<#inner, #rule>)
         }
     }

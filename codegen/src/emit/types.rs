@@ -83,9 +83,17 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
             pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         });
     }
-    let default = if derives_default(s) { quote!(Default,) } else { quote!() };
+    let default = if derives_default(s) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let (serde_derive, container) = if serde {
-        let deny = if s.deny_unknown && s.extra.is_none() { quote!(#[serde(deny_unknown_fields)]) } else { quote!() };
+        let deny = if s.deny_unknown && s.extra.is_none() {
+            quote!(#[serde(deny_unknown_fields)])
+        } else {
+            quote!()
+        };
         (quote!(::serde::Serialize, ::serde::Deserialize,), deny)
     } else {
         (quote!(), quote!())
@@ -219,7 +227,11 @@ fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStre
 
 fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let types: Vec<_> = u.variants.iter().map(|v| ty_tokens(api, &v.ty, true)).collect();
+    let types: Vec<_> = u
+        .variants
+        .iter()
+        .map(|v| ty_tokens(api, &v.ty, true))
+        .collect();
     let Some(property) = &u.discriminator else {
         return quote! {
             #docs
@@ -286,8 +298,11 @@ fn rule_def(api: &Api, rule: &RuleDef) -> TokenStream {
     let name = ident(&rule.name);
     let ty = ty_tokens(api, &rule.ty, true);
     let label = lit(&rule.label);
-    let body = checks_tokens(api, &quote!(value), &rule.ty, &rule.checks);
-    let doc = format!(" The spec's constraints for `{}`.", rule.label.replace('`', "'"));
+    let body = checks_tokens(&quote!(value), &rule.ty, &rule.checks);
+    let doc = format!(
+        " The spec's constraints for `{}`.",
+        rule.label.replace('`', "'")
+    );
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,10 +317,10 @@ fn rule_def(api: &Api, rule: &RuleDef) -> TokenStream {
 }
 
 /// Statements checking `value` (an expression of type `&ty`) against `checks`.
-fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) -> TokenStream {
+fn checks_tokens(value: &TokenStream, ty: &TypeRef, checks: &Checks) -> TokenStream {
     match ty {
         TypeRef::Option(inner) => {
-            let body = checks_tokens(api, &quote!(value), inner, checks);
+            let body = checks_tokens(&quote!(value), inner, checks);
             return quote! {
                 if let ::std::option::Option::Some(value) = #value {
                     #body
@@ -314,7 +329,7 @@ fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) 
         }
         TypeRef::Box(inner) => {
             let deref = quote!(&**#value);
-            return checks_tokens(api, &deref, inner, checks);
+            return checks_tokens(&deref, inner, checks);
         }
         _ => {}
     }
@@ -323,7 +338,7 @@ fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) 
         out.extend(check_tokens(value, ty, check));
     }
     if let (Some(item_checks), TypeRef::Vec(item_ty)) = (&checks.items, ty) {
-        let body = checks_tokens(api, &quote!(item), item_ty, item_checks);
+        let body = checks_tokens(&quote!(item), item_ty, item_checks);
         out.extend(quote! {
             for (index, item) in #value.iter().enumerate() {
                 checker.index(index, |checker| {
@@ -333,7 +348,7 @@ fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) 
         });
     }
     if let (Some(value_checks), TypeRef::Map(value_ty)) = (&checks.values, ty) {
-        let body = checks_tokens(api, &quote!(item), value_ty, value_checks);
+        let body = checks_tokens(&quote!(item), value_ty, value_checks);
         out.extend(quote! {
             for (key, item) in #value.iter() {
                 checker.key(key, |checker| {
@@ -344,9 +359,11 @@ fn checks_tokens(api: &Api, value: &TokenStream, ty: &TypeRef, checks: &Checks) 
     }
     if let TypeRef::Tuple(members) = ty {
         for (index, member_checks) in &checks.members {
-            let Some(member_ty) = members.get(*index) else { continue };
+            let Some(member_ty) = members.get(*index) else {
+                continue;
+            };
             let position = syn::Index::from(*index);
-            let body = checks_tokens(api, &quote!(item), member_ty, member_checks);
+            let body = checks_tokens(&quote!(item), member_ty, member_checks);
             let index_lit = proc_macro2::Literal::usize_unsuffixed(*index);
             out.extend(quote! {
                 let item = &#value.#position;

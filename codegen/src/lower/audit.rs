@@ -11,7 +11,9 @@ use crate::schema;
 /// carries no rule.
 pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
     for def in &api.types {
-        let TypeKind::Struct(s) = &def.kind else { continue };
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
         for field in &s.fields {
             if field.docs.pointer.is_empty() {
                 continue;
@@ -21,7 +23,9 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
             if schema.reference.is_some() || !schema.unsupported.is_empty() {
                 continue;
             }
-            let [ty] = schema.types.as_slice() else { continue };
+            let [ty] = schema.types.as_slice() else {
+                continue;
+            };
             // Object keywords on structs are reported by lowering; the rest must be enforced.
             let needs_rule = schema
                 .assertions

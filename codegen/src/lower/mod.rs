@@ -98,11 +98,16 @@ impl<'a> Lowerer<'a> {
             .join("\n\n");
         if let Some(Value::Array(servers)) = root.get("servers") {
             for server in servers {
-                let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
+                let Some(url) = server.get("url").and_then(Value::as_str) else {
+                    continue;
+                };
                 let mut url = url.to_owned();
                 if let Some(Value::Object(variables)) = server.get("variables") {
                     for (name, variable) in variables {
-                        let default = variable.get("default").and_then(Value::as_str).unwrap_or_default();
+                        let default = variable
+                            .get("default")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
                         url = url.replace(&format!("{{{name}}}"), default);
                     }
                 }

@@ -8,16 +8,17 @@ use super::types::Ctx;
 use super::Lowerer;
 use crate::diag::child;
 use crate::ir::{
-    BodyKind, Docs, ErrorType, Field, Method, Operation, Param, ParamLocation, ParamStyle, Prim, RequestBody,
-    Response, ResponseKind, SecurityKind, SecurityScheme, StatusMatch, Struct, SuccessType, TypeKind, TypeRef,
-    Webhook,
+    BodyKind, Docs, ErrorType, Field, Method, Operation, Param, ParamLocation, ParamStyle, Prim,
+    RequestBody, Response, ResponseKind, SecurityKind, SecurityScheme, StatusMatch, Struct,
+    SuccessType, TypeKind, TypeRef, Webhook,
 };
 use crate::names::{self, Namer};
 use crate::refs;
 
 impl Lowerer<'_> {
     pub(super) fn read_security_schemes(&mut self) {
-        let Some(Value::Object(schemes)) = self.root().pointer("/components/securitySchemes") else {
+        let Some(Value::Object(schemes)) = self.root().pointer("/components/securitySchemes")
+        else {
             return;
         };
         let mut namer = Namer::new();
@@ -27,9 +28,19 @@ impl Lowerer<'_> {
                 Ok(target) => refs::get(self.root(), &target).unwrap_or(node),
                 Err(_) => node,
             };
-            let text = |key: &str| node.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
-            let kind = match (text("type").as_str(), text("scheme").to_ascii_lowercase().as_str()) {
-                ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => Some(SecurityKind::Bearer),
+            let text = |key: &str| {
+                node.get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let kind = match (
+                text("type").as_str(),
+                text("scheme").to_ascii_lowercase().as_str(),
+            ) {
+                ("http", "bearer") | ("oauth2", _) | ("openIdConnect", _) => {
+                    Some(SecurityKind::Bearer)
+                }
                 ("http", "basic") => Some(SecurityKind::Basic),
                 ("apiKey", _) => match text("in").as_str() {
                     "header" => Some(SecurityKind::ApiKeyHeader(text("name"))),
@@ -67,16 +78,24 @@ impl Lowerer<'_> {
 
     fn security_of(&mut self, node: Option<&Value>, pointer: &str) -> Option<Vec<Vec<usize>>> {
         let Value::Array(alternatives) = node? else {
-            self.diags.warning(pointer.to_owned(), "`security` must be a list; ignored");
+            self.diags
+                .warning(pointer.to_owned(), "`security` must be a list; ignored");
             return None;
         };
         let mut result = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
-            let Some(requirement) = alternative.as_object() else { continue };
+            let Some(requirement) = alternative.as_object() else {
+                continue;
+            };
             let mut schemes = Vec::new();
             let mut complete = true;
             for name in requirement.keys() {
-                match self.api.security_schemes.iter().position(|s| &s.name == name) {
+                match self
+                    .api
+                    .security_schemes
+                    .iter()
+                    .position(|s| &s.name == name)
+                {
                     Some(position) => schemes.push(position),
                     None => {
                         complete = false;
@@ -95,14 +114,20 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn read_operations(&mut self) {
-        let global_security = self.security_of(self.root().get("security"), "/security").unwrap_or_default();
+        let global_security = self
+            .security_of(self.root().get("security"), "/security")
+            .unwrap_or_default();
         let Some(Value::Object(paths)) = self.root().get("paths") else {
             return;
         };
         let mut ids: HashMap<String, String> = HashMap::new();
-        let mut method_names = Namer::with_reserved(&["new", "with_base_url", "base_url", "with_options", "core"]);
+        let mut method_names =
+            Namer::with_reserved(&["new", "with_base_url", "base_url", "with_options", "core"]);
         for scheme in &self.api.security_schemes {
-            method_names.claim(&format!("with_{}", scheme.rust_name.trim_start_matches("r#")));
+            method_names.claim(&format!(
+                "with_{}",
+                scheme.rust_name.trim_start_matches("r#")
+            ));
         }
         let mut planned = Vec::new();
         for (path, item) in paths {
@@ -110,11 +135,14 @@ impl Lowerer<'_> {
             let item_pointer = match refs::resolve(self.root(), &item_pointer) {
                 Ok(target) => target,
                 Err(error) => {
-                    self.diags.warning(item_pointer, format!("{}; path skipped", error.message()));
+                    self.diags
+                        .warning(item_pointer, format!("{}; path skipped", error.message()));
                     continue;
                 }
             };
-            let Some(item) = refs::get(self.root(), &item_pointer).and_then(Value::as_object).or(item.as_object())
+            let Some(item) = refs::get(self.root(), &item_pointer)
+                .and_then(Value::as_object)
+                .or(item.as_object())
             else {
                 continue;
             };
@@ -136,9 +164,15 @@ impl Lowerer<'_> {
         let mut short_counts: HashMap<String, usize> = HashMap::new();
         for (_, item_pointer, method_key, _) in &planned {
             let op_pointer = child(item_pointer, method_key);
-            if let Some(id) = self.root().pointer(&op_pointer).and_then(|o| o.get("operationId")).and_then(Value::as_str)
+            if let Some(id) = self
+                .root()
+                .pointer(&op_pointer)
+                .and_then(|o| o.get("operationId"))
+                .and_then(Value::as_str)
             {
-                *short_counts.entry(names::method_name_candidates(id).0).or_default() += 1;
+                *short_counts
+                    .entry(names::method_name_candidates(id).0)
+                    .or_default() += 1;
             }
         }
         for (path, item_pointer, method_key, method) in planned {
@@ -171,9 +205,15 @@ impl Lowerer<'_> {
                 }
             };
             let rust_name = method_names.claim(&candidate);
-            if let Some(operation) =
-                self.lower_operation(&path, &item_pointer, &op_pointer, method, rust_name, operation_id, &global_security)
-            {
+            if let Some(operation) = self.lower_operation(
+                &path,
+                &item_pointer,
+                &op_pointer,
+                method,
+                rust_name,
+                operation_id,
+                &global_security,
+            ) {
                 self.api.operations.push(operation);
             }
         }
@@ -193,32 +233,67 @@ impl Lowerer<'_> {
         let root = self.root();
         let op = root.pointer(op_pointer)?.as_object()?;
         let type_base = names::type_name(&rust_name);
-        let summary = op.get("summary").and_then(Value::as_str).unwrap_or_default().trim();
-        let description = op.get("description").and_then(Value::as_str).unwrap_or_default().trim();
+        let summary = op
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim();
+        let description = op
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim();
         let docs = Docs {
-            text: [summary, description].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join("\n\n"),
+            text: [summary, description]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n\n"),
             pointer: op_pointer.to_owned(),
             notes: Vec::new(),
         };
-        let deprecated = op.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
+        let deprecated = op
+            .get("deprecated")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
 
         // Parameters: path-level first, overridden by operation-level (same name and `in`).
         let mut param_pointers: Vec<(String, String, String)> = Vec::new();
-        for base in [child(item_pointer, "parameters"), child(op_pointer, "parameters")] {
-            let Some(Value::Array(list)) = root.pointer(&base) else { continue };
+        for base in [
+            child(item_pointer, "parameters"),
+            child(op_pointer, "parameters"),
+        ] {
+            let Some(Value::Array(list)) = root.pointer(&base) else {
+                continue;
+            };
             for index in 0..list.len() {
                 let pointer = child(&base, &index.to_string());
                 let target = match refs::resolve(root, &pointer) {
                     Ok(target) => target,
                     Err(error) => {
-                        self.diags.warning(pointer, format!("{}; parameter skipped", error.message()));
+                        self.diags
+                            .warning(pointer, format!("{}; parameter skipped", error.message()));
                         continue;
                     }
                 };
-                let Some(node) = root.pointer(&target) else { continue };
-                let name = node.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                let location = node.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
-                if let Some(existing) = param_pointers.iter_mut().find(|(n, l, _)| *n == name && *l == location) {
+                let Some(node) = root.pointer(&target) else {
+                    continue;
+                };
+                let name = node
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let location = node
+                    .get("in")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some(existing) = param_pointers
+                    .iter_mut()
+                    .find(|(n, l, _)| *n == name && *l == location)
+                {
                     existing.2 = target;
                 } else {
                     param_pointers.push((name, location, target));
@@ -230,15 +305,24 @@ impl Lowerer<'_> {
         let mut params = Vec::new();
         let template_params = template_names(path);
         for (name, location, pointer) in &param_pointers {
-            let Some(param) = self.lower_param(name, location, pointer, &type_base, &template_params) else {
+            let Some(param) =
+                self.lower_param(name, location, pointer, &type_base, &template_params)
+            else {
                 continue;
             };
-            let namer = if param.location == ParamLocation::Path { &mut arg_names } else { &mut field_names };
+            let namer = if param.location == ParamLocation::Path {
+                &mut arg_names
+            } else {
+                &mut field_names
+            };
             let rust_name = namer.claim(&param.rust_name);
             params.push(Param { rust_name, ..param });
         }
         for name in &template_params {
-            if !params.iter().any(|p| p.location == ParamLocation::Path && &p.wire_name == name) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+            {
                 self.diags.warning(
                     op_pointer.to_owned(),
                     format!("path template `{path}` uses `{{{name}}}` but no path parameter `{name}` is defined; added as a string"),
@@ -256,7 +340,10 @@ impl Lowerer<'_> {
             }
         }
         params.sort_by_key(|p| match p.location {
-            ParamLocation::Path => template_params.iter().position(|n| n == &p.wire_name).unwrap_or(usize::MAX),
+            ParamLocation::Path => template_params
+                .iter()
+                .position(|n| n == &p.wire_name)
+                .unwrap_or(usize::MAX),
             _ => usize::MAX,
         });
         let params_type = if params.iter().any(|p| p.location != ParamLocation::Path) {
@@ -279,7 +366,11 @@ impl Lowerer<'_> {
                 extra: None,
                 deny_unknown: false,
             });
-            def.docs.text = format!("Query, header and cookie parameters of [`Client::{}`](crate::Client::{}).", rust_name.trim_start_matches("r#"), rust_name.trim_start_matches("r#"));
+            def.docs.text = format!(
+                "Query, header and cookie parameters of [`Client::{}`](crate::Client::{}).",
+                rust_name.trim_start_matches("r#"),
+                rust_name.trim_start_matches("r#")
+            );
             def.role = crate::ir::Role::Params;
             Some(id)
         } else {
@@ -290,7 +381,8 @@ impl Lowerer<'_> {
             Some(_) => self.lower_body(&child(op_pointer, "requestBody"), &type_base),
             None => None,
         };
-        let (responses, success, error) = self.lower_responses(&child(op_pointer, "responses"), &type_base);
+        let (responses, success, error) =
+            self.lower_responses(&child(op_pointer, "responses"), &type_base);
         let security = match self.security_of(op.get("security"), &child(op_pointer, "security")) {
             Some(own) => own,
             None => global_security.to_vec(),
@@ -332,15 +424,20 @@ impl Lowerer<'_> {
             }
         };
         if name.is_empty() {
-            self.diags.warning(pointer.to_owned(), "parameter without a `name`; skipped");
+            self.diags
+                .warning(pointer.to_owned(), "parameter without a `name`; skipped");
             return None;
         }
         if location == ParamLocation::Path && !template.iter().any(|t| t == name) {
-            self.diags.warning(pointer.to_owned(), format!("path parameter `{name}` does not appear in the path template; skipped"));
+            self.diags.warning(
+                pointer.to_owned(),
+                format!("path parameter `{name}` does not appear in the path template; skipped"),
+            );
             return None;
         }
         if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+            && ["accept", "content-type", "authorization"]
+                .contains(&name.to_ascii_lowercase().as_str())
         {
             // OpenAPI says these header parameters are ignored.
             return None;
@@ -358,12 +455,22 @@ impl Lowerer<'_> {
                 _ => ParamStyle::Simple,
             },
         };
-        let explode = node.get("explode").and_then(Value::as_bool).unwrap_or(style == ParamStyle::Form);
-        let required = location == ParamLocation::Path || node.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let explode = node
+            .get("explode")
+            .and_then(Value::as_bool)
+            .unwrap_or(style == ParamStyle::Form);
+        let required = location == ParamLocation::Path
+            || node
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         let schema_pointer = if node.get("schema").is_some() {
             Some(child(pointer, "schema"))
         } else if let Some(Value::Object(content)) = node.get("content") {
-            content.keys().next().map(|media| child(&child(&child(pointer, "content"), media), "schema"))
+            content
+                .keys()
+                .next()
+                .map(|media| child(&child(&child(pointer, "content"), media), "schema"))
         } else {
             None
         };
@@ -378,11 +485,19 @@ impl Lowerer<'_> {
                 self.finish_position(lowered, &ctx, &schema_pointer, false)
             }
             _ => {
-                self.diags.warning(pointer.to_owned(), format!("parameter `{name}` has no schema; sent as a string"));
+                self.diags.warning(
+                    pointer.to_owned(),
+                    format!("parameter `{name}` has no schema; sent as a string"),
+                );
                 TypeRef::Prim(Prim::String)
             }
         };
-        let description = node.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+        let description = node
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         Some(Param {
             rust_name: names::snake_name(name),
             wire_name: name.to_owned(),
@@ -403,14 +518,21 @@ impl Lowerer<'_> {
         let target = match refs::resolve(self.root(), pointer) {
             Ok(target) => target,
             Err(error) => {
-                self.diags.warning(pointer.to_owned(), format!("{}; request body skipped", error.message()));
+                self.diags.warning(
+                    pointer.to_owned(),
+                    format!("{}; request body skipped", error.message()),
+                );
                 return None;
             }
         };
         let node = self.root().pointer(&target)?.clone();
-        let required = node.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let required = node
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let Some(Value::Object(content)) = node.get("content") else {
-            self.diags.warning(target, "request body without `content`; skipped");
+            self.diags
+                .warning(target, "request body without `content`; skipped");
             return None;
         };
         let (media, kind) = pick_media(content.keys().map(String::as_str), true)?;
@@ -423,7 +545,8 @@ impl Lowerer<'_> {
             BodyKind::Text if !has_schema => TypeRef::Prim(Prim::String),
             BodyKind::Multipart => {
                 if !has_schema {
-                    self.diags.warning(schema_pointer, "multipart body without a schema; skipped");
+                    self.diags
+                        .warning(schema_pointer, "multipart body without a schema; skipped");
                     return None;
                 }
                 let (ty, files) = self.lower_multipart(&schema_pointer, &ctx);
@@ -455,17 +578,24 @@ impl Lowerer<'_> {
         let mut fields = Vec::new();
         let mut files = Vec::new();
         for (wire_name, property_pointer) in &schema.properties {
-            let Some(property) = self.resolved_schema(property_pointer) else { continue };
+            let Some(property) = self.resolved_schema(property_pointer) else {
+                continue;
+            };
             let is_file = |s: &crate::schema::Schema| {
                 s.format.as_deref() == Some("binary")
                     || s.content_media_type.is_some()
                     || s.content_encoding.as_deref() == Some("binary")
             };
             let item_is_file = match &property.items {
-                crate::schema::Sub::Schema(items) => self.resolved_schema(items).is_some_and(|s| is_file(&s)),
+                crate::schema::Sub::Schema(items) => {
+                    self.resolved_schema(items).is_some_and(|s| is_file(&s))
+                }
                 _ => false,
             };
-            let field_ctx = Ctx::new(format!("{}{}", ctx.name, names::type_name(wire_name)), wire_name.clone());
+            let field_ctx = Ctx::new(
+                format!("{}{}", ctx.name, names::type_name(wire_name)),
+                wire_name.clone(),
+            );
             let ty = if is_file(&property) {
                 files.push(wire_name.clone());
                 TypeRef::Prim(Prim::Bytes)
@@ -505,14 +635,21 @@ impl Lowerer<'_> {
     }
 
     #[allow(clippy::type_complexity)]
-    fn lower_responses(&mut self, pointer: &str, type_base: &str) -> (Vec<Response>, SuccessType, ErrorType) {
+    fn lower_responses(
+        &mut self,
+        pointer: &str,
+        type_base: &str,
+    ) -> (Vec<Response>, SuccessType, ErrorType) {
         let mut responses = Vec::new();
         let entries: Vec<String> = match self.root().pointer(pointer) {
             Some(Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
         };
         let has_2xx = entries.iter().any(|k| k.starts_with('2'));
-        let count_success = entries.iter().filter(|k| k.starts_with('2') || (!has_2xx && *k == "default")).count();
+        let count_success = entries
+            .iter()
+            .filter(|k| k.starts_with('2') || (!has_2xx && *k == "default"))
+            .count();
         let mut variant_names = Namer::new();
         for key in &entries {
             let status = match key.to_ascii_uppercase().as_str() {
@@ -525,7 +662,10 @@ impl Lowerer<'_> {
                     Ok(code) if (100..600).contains(&code) => StatusMatch::Code(code),
                     _ => {
                         if !key.starts_with("x-") {
-                            self.diags.warning(child(pointer, key), format!("`{key}` is not a status code; response skipped"));
+                            self.diags.warning(
+                                child(pointer, key),
+                                format!("`{key}` is not a status code; response skipped"),
+                            );
                         }
                         continue;
                     }
@@ -540,12 +680,20 @@ impl Lowerer<'_> {
             let target = match refs::resolve(self.root(), &response_pointer) {
                 Ok(target) => target,
                 Err(error) => {
-                    self.diags.warning(response_pointer, format!("{}; response skipped", error.message()));
+                    self.diags.warning(
+                        response_pointer,
+                        format!("{}; response skipped", error.message()),
+                    );
                     continue;
                 }
             };
             let node = self.root().pointer(&target).cloned().unwrap_or(Value::Null);
-            let docs = node.get("description").and_then(Value::as_str).unwrap_or_default().trim().to_owned();
+            let docs = node
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
             let variant = variant_names.claim(&status_variant(status));
             let type_name = if success && count_success == 1 {
                 format!("{type_base}Response")
@@ -556,7 +704,8 @@ impl Lowerer<'_> {
                 Some(Value::Object(content)) if !content.is_empty() => {
                     match pick_media(content.keys().map(String::as_str), false) {
                         Some((media, BodyKind::Json)) => {
-                            let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
+                            let schema_pointer =
+                                child(&child(&child(&target, "content"), &media), "schema");
                             let ty = if self.root().pointer(&schema_pointer).is_some() {
                                 let ctx = Ctx::new(type_name, "body");
                                 let lowered = self.lower_value(&schema_pointer, &ctx);
@@ -566,8 +715,12 @@ impl Lowerer<'_> {
                             };
                             (ResponseKind::Json, ty, Some(media))
                         }
-                        Some((media, BodyKind::Text)) => (ResponseKind::Text, TypeRef::Prim(Prim::String), Some(media)),
-                        Some((media, _)) => (ResponseKind::Bytes, TypeRef::Prim(Prim::Bytes), Some(media)),
+                        Some((media, BodyKind::Text)) => {
+                            (ResponseKind::Text, TypeRef::Prim(Prim::String), Some(media))
+                        }
+                        Some((media, _)) => {
+                            (ResponseKind::Bytes, TypeRef::Prim(Prim::Bytes), Some(media))
+                        }
                         None => (ResponseKind::Empty, TypeRef::Prim(Prim::Unit), None),
                     }
                 }
@@ -635,20 +788,26 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn read_webhooks(&mut self) {
-        let Some(Value::Object(hooks)) = self.root().get("webhooks") else { return };
+        let Some(Value::Object(hooks)) = self.root().get("webhooks") else {
+            return;
+        };
         let names: Vec<String> = hooks.keys().cloned().collect();
         for name in names {
             let hook_pointer = child("/webhooks", &name);
             let Ok(item_pointer) = refs::resolve(self.root(), &hook_pointer) else {
-                self.diags.warning(hook_pointer, "unresolvable webhook `$ref`; skipped");
+                self.diags
+                    .warning(hook_pointer, "unresolvable webhook `$ref`; skipped");
                 continue;
             };
             for (method_key, _) in Method::ALL {
                 let op_pointer = child(&item_pointer, method_key);
-                let Some(op) = self.root().pointer(&op_pointer).cloned() else { continue };
+                let Some(op) = self.root().pointer(&op_pointer).cloned() else {
+                    continue;
+                };
                 let type_base = format!("{}Webhook", names::type_name(&name));
                 let body = if op.get("requestBody").is_some() {
-                    self.lower_body(&child(&op_pointer, "requestBody"), &type_base).map(|b| b.ty)
+                    self.lower_body(&child(&op_pointer, "requestBody"), &type_base)
+                        .map(|b| b.ty)
                 } else {
                     None
                 };
@@ -675,7 +834,9 @@ pub(crate) fn template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         names.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }
@@ -683,11 +844,22 @@ pub(crate) fn template_names(path: &str) -> Vec<String> {
 }
 
 /// The media type to use among `media` and how to encode it. JSON is preferred.
-fn pick_media<'a>(media: impl Iterator<Item = &'a str>, request: bool) -> Option<(String, BodyKind)> {
+fn pick_media<'a>(
+    media: impl Iterator<Item = &'a str>,
+    request: bool,
+) -> Option<(String, BodyKind)> {
     let mut best: Option<(u8, String, BodyKind)> = None;
     for media_type in media {
-        let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        let (rank, kind) = if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") {
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let (rank, kind) = if essence == "application/json"
+            || essence.ends_with("+json")
+            || essence.ends_with("/json")
+        {
             (0, BodyKind::Json)
         } else if essence == "application/x-www-form-urlencoded" && request {
             (1, BodyKind::Form)

@@ -7,8 +7,8 @@ use serde_json::Value;
 use super::Lowerer;
 use crate::diag::child;
 use crate::ir::{
-    Check, Checks, Enum, EnumRepr, EnumVariant, Field, Prim, RuleDef, RuleId, Struct, TypeId, TypeKind, TypeRef,
-    Union, UnionVariant,
+    Check, Checks, Enum, EnumRepr, EnumVariant, Field, Prim, RuleDef, RuleId, Struct, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::names::{self, Namer};
 use crate::refs;
@@ -89,7 +89,10 @@ impl Lowerer<'_> {
         let ctx = Ctx::new(name.clone(), name.clone());
         let docs_text = schema.doc_text();
         let (kind, notes) = match self.shape_of(&schema) {
-            Shape::Struct => (TypeKind::Struct(self.lower_struct(&schema, &ctx)), Vec::new()),
+            Shape::Struct => (
+                TypeKind::Struct(self.lower_struct(&schema, &ctx)),
+                Vec::new(),
+            ),
             Shape::Enum(repr) => (TypeKind::Enum(self.lower_enum(&schema, repr)), Vec::new()),
             Shape::Union => {
                 let (union, _nullable) = self.lower_union(&schema, &ctx);
@@ -140,7 +143,10 @@ impl Lowerer<'_> {
         let target = match refs::resolve(&self.doc.root, pointer) {
             Ok(target) => target,
             Err(error) => {
-                self.diags.warning(child(pointer, "$ref"), format!("{}; using `serde_json::Value`", error.message()));
+                self.diags.warning(
+                    child(pointer, "$ref"),
+                    format!("{}; using `serde_json::Value`", error.message()),
+                );
                 return Lowered::any(format!("Untyped: {}", error.message()));
             }
         };
@@ -172,7 +178,13 @@ impl Lowerer<'_> {
 
     /// Turns a lowered position into its final type: wraps checks into a rule (with a
     /// named alias unless `bare`), then `Option` for `null`.
-    pub(crate) fn finish_position(&mut self, lowered: Lowered, ctx: &Ctx, pointer: &str, bare: bool) -> TypeRef {
+    pub(crate) fn finish_position(
+        &mut self,
+        lowered: Lowered,
+        ctx: &Ctx,
+        pointer: &str,
+        bare: bool,
+    ) -> TypeRef {
         let mut ty = lowered.ty;
         if !lowered.checks.is_empty() {
             let rule = self.add_rule(&ctx.name, &ctx.label, ty.clone(), lowered.checks);
@@ -181,7 +193,10 @@ impl Lowerer<'_> {
                 let id = self.add_type(&ctx.name, pointer);
                 let def = &mut self.api.types[id.0];
                 def.kind = TypeKind::Alias(ty);
-                def.docs.notes.push(format!("Checked against the spec's constraints for `{}`.", ctx.label));
+                def.docs.notes.push(format!(
+                    "Checked against the spec's constraints for `{}`.",
+                    ctx.label
+                ));
                 ty = TypeRef::Named(id);
             }
         }
@@ -234,7 +249,9 @@ impl Lowerer<'_> {
         if schema.types.len() > 1 {
             return Shape::Union;
         }
-        if !schema.properties.is_empty() && (schema.types.is_empty() || schema.admits(JsonType::Object)) {
+        if !schema.properties.is_empty()
+            && (schema.types.is_empty() || schema.admits(JsonType::Object))
+        {
             return Shape::Struct;
         }
         Shape::Value
@@ -270,17 +287,28 @@ impl Lowerer<'_> {
                 base.types.push(json_type_of(value));
             }
             let mut lowered = self.lower_schema_value(&base, ctx);
-            lowered.checks.here.push(Check::OneOfValues(vec![value.to_string()]));
+            lowered
+                .checks
+                .here
+                .push(Check::OneOfValues(vec![value.to_string()]));
             return lowered;
         }
         if let Some(values) = &schema.enum_values {
             let mut base = schema.clone();
             base.enum_values = None;
-            let allowed: Vec<String> = values.iter().filter(|v| !v.is_null()).map(Value::to_string).collect();
+            let allowed: Vec<String> = values
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(Value::to_string)
+                .collect();
             if base.types.is_empty() {
                 if let Some(first) = values.iter().find(|v| !v.is_null()) {
                     let ty = json_type_of(first);
-                    if values.iter().filter(|v| !v.is_null()).all(|v| json_type_of(v) == ty) {
+                    if values
+                        .iter()
+                        .filter(|v| !v.is_null())
+                        .all(|v| json_type_of(v) == ty)
+                    {
                         base.types.push(ty);
                     }
                 }
@@ -288,7 +316,8 @@ impl Lowerer<'_> {
             let mut lowered = self.lower_schema_value(&base, ctx);
             lowered.nullable |= values.iter().any(Value::is_null);
             if allowed.is_empty() {
-                self.diags.warning(schema.pointer.clone(), "`enum` lists no values; ignored");
+                self.diags
+                    .warning(schema.pointer.clone(), "`enum` lists no values; ignored");
             } else {
                 lowered.checks.here.push(Check::OneOfValues(allowed));
             }
@@ -347,8 +376,10 @@ impl Lowerer<'_> {
 
     fn lower_string(&mut self, schema: &Schema) -> Lowered {
         let a = &schema.assertions;
-        let constrained_text = a.min_length.is_some() || a.max_length.is_some() || a.pattern.is_some();
-        let base64 = schema.content_encoding.as_deref() == Some("base64") || schema.format.as_deref() == Some("byte");
+        let constrained_text =
+            a.min_length.is_some() || a.max_length.is_some() || a.pattern.is_some();
+        let base64 = schema.content_encoding.as_deref() == Some("base64")
+            || schema.format.as_deref() == Some("byte");
         let prim = match schema.format.as_deref() {
             _ if base64 && !constrained_text => Prim::Base64,
             Some("uuid") if !constrained_text => {
@@ -405,10 +436,16 @@ impl Lowerer<'_> {
         let mut lowered = Lowered::plain(TypeRef::Prim(prim));
         let a = &schema.assertions;
         if let Some(bound) = a.minimum {
-            lowered.checks.here.push(Check::Minimum(bound.value, bound.exclusive));
+            lowered
+                .checks
+                .here
+                .push(Check::Minimum(bound.value, bound.exclusive));
         }
         if let Some(bound) = a.maximum {
-            lowered.checks.here.push(Check::Maximum(bound.value, bound.exclusive));
+            lowered
+                .checks
+                .here
+                .push(Check::Maximum(bound.value, bound.exclusive));
         }
         if let Some(divisor) = a.multiple_of {
             lowered.checks.here.push(Check::MultipleOf(divisor));
@@ -422,7 +459,8 @@ impl Lowerer<'_> {
             let mut members = Vec::new();
             let mut member_checks = Vec::new();
             for (index, pointer) in schema.prefix_items.clone().iter().enumerate() {
-                let member_ctx = ctx.nested(&format!("Item{index}"), &format!("{}[{index}]", ctx.label));
+                let member_ctx =
+                    ctx.nested(&format!("Item{index}"), &format!("{}[{index}]", ctx.label));
                 let lowered = self.lower_value(pointer, &member_ctx);
                 if !lowered.checks.is_empty() {
                     member_checks.push((index, lowered.checks.clone()));
@@ -433,7 +471,8 @@ impl Lowerer<'_> {
                 }
                 members.push(ty);
             }
-            if matches!(schema.items, Sub::Schema(_) | Sub::Any) || a.max_items.is_some_and(|m| m as usize > members.len())
+            if matches!(schema.items, Sub::Schema(_) | Sub::Any)
+                || a.max_items.is_some_and(|m| m as usize > members.len())
             {
                 self.diags.warning(
                     schema.pointer.clone(),
@@ -470,7 +509,10 @@ impl Lowerer<'_> {
         if a.unique_items {
             lowered.checks.here.push(Check::UniqueItems);
         }
-        if schema.contains.is_some() || schema.min_contains.is_some() || schema.max_contains.is_some() {
+        if schema.contains.is_some()
+            || schema.min_contains.is_some()
+            || schema.max_contains.is_some()
+        {
             self.diags.warning(
                 schema.pointer.clone(),
                 "`contains`/`minContains`/`maxContains` are not checked by the generated code",
@@ -533,7 +575,10 @@ impl Lowerer<'_> {
             if regress::Regex::new(&pattern).is_ok() {
                 lowered.checks.here.push(Check::KeyPattern(pattern));
             } else {
-                self.diags.warning(schema.pointer.clone(), format!("invalid key pattern `{pattern}`; not checked"));
+                self.diags.warning(
+                    schema.pointer.clone(),
+                    format!("invalid key pattern `{pattern}`; not checked"),
+                );
             }
         }
         if let Some(min) = a.min_properties {
@@ -630,7 +675,11 @@ impl Lowerer<'_> {
                 notes,
             };
             if listed && (property.read_only || property.write_only) {
-                let which = if property.read_only { "read-only" } else { "write-only" };
+                let which = if property.read_only {
+                    "read-only"
+                } else {
+                    "write-only"
+                };
                 docs.notes.push(format!(
                     "Required in the spec but {which}, so optional here: the same type serves requests and responses."
                 ));
@@ -667,11 +716,16 @@ impl Lowerer<'_> {
     /// The members of an `allOf` (recursively, references followed) that add properties.
     fn collect_object_parts(&mut self, schema: &Schema, parts: &mut Vec<Schema>, depth: usize) {
         if depth > 32 {
-            self.diags.warning(schema.pointer.clone(), "`allOf` nested too deeply; stopped merging here");
+            self.diags.warning(
+                schema.pointer.clone(),
+                "`allOf` nested too deeply; stopped merging here",
+            );
             return;
         }
         for member in schema.all_of.clone() {
-            let Some(member) = self.resolved_schema(&member) else { continue };
+            let Some(member) = self.resolved_schema(&member) else {
+                continue;
+            };
             self.collect_object_parts(&member, parts, depth + 1);
         }
         parts.push(schema.clone());
@@ -682,7 +736,8 @@ impl Lowerer<'_> {
         match refs::resolve(&self.doc.root, pointer) {
             Ok(target) => Some(self.read_schema(&target)),
             Err(error) => {
-                self.diags.warning(pointer.to_owned(), format!("{}; ignored", error.message()));
+                self.diags
+                    .warning(pointer.to_owned(), format!("{}; ignored", error.message()));
                 None
             }
         }
@@ -692,10 +747,15 @@ impl Lowerer<'_> {
         let mut substantive = Vec::new();
         let mut objects = 0usize;
         for member in &schema.all_of {
-            let Ok(target) = refs::resolve(&self.doc.root, member) else { continue };
-            let Some(node) = refs::get(&self.doc.root, &target) else { continue };
+            let Ok(target) = refs::resolve(&self.doc.root, member) else {
+                continue;
+            };
+            let Some(node) = refs::get(&self.doc.root, &target) else {
+                continue;
+            };
             let mut scratch = crate::diag::Diagnostics::new();
-            let member_schema = schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
+            let member_schema =
+                schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
             if is_annotation_only(&member_schema) {
                 continue;
             }
@@ -744,7 +804,9 @@ impl Lowerer<'_> {
     }
 
     fn is_null_schema(&self, pointer: &str) -> bool {
-        let Ok(target) = refs::resolve(&self.doc.root, pointer) else { return false };
+        let Ok(target) = refs::resolve(&self.doc.root, pointer) else {
+            return false;
+        };
         let mut scratch = crate::diag::Diagnostics::new();
         schema::read(&self.doc.root, &target, self.doc.version, &mut scratch).only_null
     }
@@ -762,7 +824,9 @@ impl Lowerer<'_> {
     }
 
     fn union_admits_null(&self, schema: &Schema) -> bool {
-        Self::union_members(schema).iter().any(|m| self.is_null_schema(m))
+        Self::union_members(schema)
+            .iter()
+            .any(|m| self.is_null_schema(m))
     }
 
     /// `oneOf`/`anyOf`, or a multi-type `type` list.
@@ -869,7 +933,13 @@ impl Lowerer<'_> {
                 }
             }
         }
-        (Union { variants, discriminator }, nullable)
+        (
+            Union {
+                variants,
+                discriminator,
+            },
+            nullable,
+        )
     }
 }
 
@@ -892,11 +962,15 @@ fn enum_repr(values: &[Value], schema: &Schema) -> Option<EnumRepr> {
     if non_null.is_empty() {
         return None;
     }
-    if non_null.iter().all(|v| v.is_string()) && (schema.types.is_empty() || schema.admits(JsonType::String)) {
+    if non_null.iter().all(|v| v.is_string())
+        && (schema.types.is_empty() || schema.admits(JsonType::String))
+    {
         return Some(EnumRepr::String);
     }
     if non_null.iter().all(|v| v.is_i64())
-        && (schema.types.is_empty() || schema.admits(JsonType::Integer) || schema.admits(JsonType::Number))
+        && (schema.types.is_empty()
+            || schema.admits(JsonType::Integer)
+            || schema.admits(JsonType::Number))
     {
         return Some(EnumRepr::Integer);
     }
@@ -933,8 +1007,14 @@ fn infer_type(schema: &Schema) -> Option<JsonType> {
         || !schema.pattern_properties.is_empty()
         || a.min_properties.is_some()
         || a.max_properties.is_some();
-    let array = schema.items != Sub::Absent || !schema.prefix_items.is_empty() || a.min_items.is_some() || a.max_items.is_some();
-    let string = a.min_length.is_some() || a.max_length.is_some() || a.pattern.is_some() || schema.format.is_some();
+    let array = schema.items != Sub::Absent
+        || !schema.prefix_items.is_empty()
+        || a.min_items.is_some()
+        || a.max_items.is_some();
+    let string = a.min_length.is_some()
+        || a.max_length.is_some()
+        || a.pattern.is_some()
+        || schema.format.is_some();
     let number = a.minimum.is_some() || a.maximum.is_some() || a.multiple_of.is_some();
     match (object, array, string, number) {
         (true, false, false, false) => Some(JsonType::Object),
@@ -963,7 +1043,11 @@ fn is_annotation_only(schema: &Schema) -> bool {
 }
 
 fn is_object_like(schema: &Schema) -> bool {
-    schema.admits(JsonType::Object) && (schema.types.contains(&JsonType::Object) || !schema.properties.is_empty() || !schema.all_of.is_empty() || schema.additional != Sub::Absent)
+    schema.admits(JsonType::Object)
+        && (schema.types.contains(&JsonType::Object)
+            || !schema.properties.is_empty()
+            || !schema.all_of.is_empty()
+            || schema.additional != Sub::Absent)
         && schema.one_of.is_empty()
         && schema.any_of.is_empty()
 }
@@ -994,11 +1078,20 @@ pub(crate) fn name_from_pointer(pointer: &str) -> String {
     let tokens = refs::split_pointer(pointer);
     let meaningful: Vec<&String> = tokens
         .iter()
-        .filter(|t| !STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<usize>().is_err())
+        .filter(|t| {
+            !STRUCTURAL.contains(&t.as_str()) && !t.contains('/') && t.parse::<usize>().is_err()
+        })
         .collect();
-    let take = if tokens.len() == 3 && tokens[0] == "components" { 1 } else { 2 };
+    let take = if tokens.len() == 3 && tokens[0] == "components" {
+        1
+    } else {
+        2
+    };
     let start = meaningful.len().saturating_sub(take);
-    let joined: String = meaningful[start..].iter().map(|t| names::type_name(t)).collect();
+    let joined: String = meaningful[start..]
+        .iter()
+        .map(|t| names::type_name(t))
+        .collect();
     if joined.is_empty() {
         "Schema".to_owned()
     } else {
