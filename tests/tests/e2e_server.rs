@@ -1,0 +1,640 @@
+//! End-to-end tests of the generated `mountsea-suno` client against an in-process,
+//! hand-rolled HTTP/1.1 server (tokio `TcpListener` on 127.0.0.1:0).
+//!
+//! The server records every connection and the exact bytes of every request, then
+//! answers with a scripted raw response (or closes the connection without answering).
+//! This covers what the Prism mock (`e2e_prism.rs`) cannot: the exact bytes on the
+//! wire, statuses the spec does not document, malformed bodies, lost connections,
+//! retry counts, and that the bearer token never leaks into errors or `Debug` output.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mountsea_suno::runtime::{Checked, RetryPolicy};
+use mountsea_suno::types::CreateCustomModelDto;
+use mountsea_suno::{Client, Error};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const TOKEN: &str = "sk-e2e-7f3a9c-do-not-leak";
+const SESSION_ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+const PATH: &str = "/suno/v2/customModel/create";
+const TASK_ID: &str = "15c257ff-43f7-4678-bd41-202ad6b8488b";
+/// Upper bound for a whole call, so a regression hangs no test for long.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+// ---------------------------------------------------------------------------------
+// The scripted server
+// ---------------------------------------------------------------------------------
+
+/// What the server does with each request it receives.
+#[derive(Clone)]
+enum Reply {
+    /// Writes these bytes (a whole HTTP response), then closes the connection.
+    Raw(Vec<u8>),
+    /// Reads the request, then closes the connection without answering.
+    Close,
+}
+
+/// One request as the server read it off the wire.
+#[derive(Clone, Debug)]
+struct Seen {
+    /// The request line, e.g. `POST /suno/v2/customModel/create HTTP/1.1`.
+    request_line: String,
+    /// Header names lower-cased, values as sent, in wire order.
+    headers: Vec<(String, String)>,
+    /// The body bytes (exactly `Content-Length` of them).
+    body: Vec<u8>,
+}
+
+impl Seen {
+    /// Every value of header `name` (lower-case).
+    fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The one value of header `name`; panics when it is absent or repeated.
+    fn header(&self, name: &str) -> &str {
+        match self.header_values(name).as_slice() {
+            [value] => value,
+            other => panic!("expected exactly one `{name}` header, got {other:?} in {self:?}"),
+        }
+    }
+}
+
+struct Server {
+    addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    requests: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    /// Listens on 127.0.0.1:0 and answers every connection with `reply`. The accept
+    /// loop runs on the test's runtime and ends with it.
+    async fn start(reply: Reply) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let (conn_count, seen) = (connections.clone(), requests.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                conn_count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(handle(stream, reply.clone(), seen.clone()));
+            }
+        });
+        Self {
+            addr,
+            connections,
+            requests,
+        }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    fn requests(&self) -> Vec<Seen> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The one request received; panics unless exactly one was.
+    fn only_request(&self) -> Seen {
+        let requests = self.requests();
+        assert_eq!(
+            requests.len(),
+            1,
+            "expected exactly one request: {requests:?}"
+        );
+        requests.into_iter().next().unwrap()
+    }
+}
+
+/// Reads one request, records it, then answers per `reply`. The request is recorded
+/// before anything is written, so it is visible as soon as the client has a result.
+async fn handle(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<Seen>>>) {
+    let Some(request) = read_request(&mut stream).await else {
+        return;
+    };
+    seen.lock().unwrap().push(request);
+    match reply {
+        Reply::Raw(bytes) => {
+            let _ = stream.write_all(&bytes).await;
+            let _ = stream.flush().await;
+            let _ = stream.shutdown().await;
+        }
+        Reply::Close => {
+            let _ = stream.shutdown().await;
+        }
+    }
+}
+
+/// Reads the head (up to the blank line) and a `Content-Length` body. `None` when the
+/// peer closes first.
+async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let mut chunk = [0_u8; 4096];
+    let head_end = loop {
+        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break pos;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    // No panics in here (a panic would only kill this task): the tests check `Seen`.
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(':').unwrap_or((line, ""));
+            (name.to_ascii_lowercase(), value.trim().to_owned())
+        })
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap_or(0));
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen {
+        request_line,
+        headers,
+        body,
+    })
+}
+
+/// A raw HTTP/1.1 response with `Content-Length` and `Connection: close` added.
+fn response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let mut out = format!("HTTP/1.1 {status_line}\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    Reply::Raw(bytes)
+}
+
+fn created(body: &str) -> Reply {
+    response(
+        "201 Created",
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    )
+}
+
+// ---------------------------------------------------------------------------------
+// Client-side helpers
+// ---------------------------------------------------------------------------------
+
+const CLIP_IDS: [&str; 6] = [
+    "cd0440d8-ae0f-4c0b-af4f-149eaa0c38c0",
+    "clip-2",
+    "clip-3",
+    "clip-4",
+    "clip-5",
+    "clip-6",
+];
+/// A name with a quote and non-ASCII text, to pin down JSON escaping on the wire.
+const NAME: &str = "My \"v6Pro\" 模型";
+
+fn body() -> CreateCustomModelDto {
+    CreateCustomModelDto {
+        session_id: SESSION_ID.parse().expect("valid uuid"),
+        clip_ids: Checked::new(CLIP_IDS.iter().map(|s| (*s).to_owned()).collect())
+            .expect("6 clip ids satisfy minItems"),
+        name: NAME.to_owned(),
+    }
+}
+
+/// The JSON the client must send for [`body`], written out by hand: spec property
+/// order, no whitespace, `"` escaped, non-ASCII as raw UTF-8.
+fn expected_json() -> String {
+    format!(
+        r#"{{"sessionId":"{SESSION_ID}","clipIds":["cd0440d8-ae0f-4c0b-af4f-149eaa0c38c0","clip-2","clip-3","clip-4","clip-5","clip-6"],"name":"My \"v6Pro\" 模型"}}"#
+    )
+}
+
+/// A client for `server` with the token and no retries.
+fn client(server: &Server) -> Client {
+    Client::new()
+        .with_base_url(server.base_url())
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy::none())
+}
+
+type CallResult = Result<
+    mountsea_suno::ResponseValue<mountsea_suno::types::TaskIdDto>,
+    Error<std::convert::Infallible>,
+>;
+
+async fn call(client: &Client) -> CallResult {
+    tokio::time::timeout(CALL_TIMEOUT, client.custom_model_create(&body()))
+        .await
+        .expect("the call should finish well within its timeout")
+}
+
+async fn call_err(client: &Client) -> Error {
+    match call(client).await {
+        Ok(value) => panic!("expected an error, got {value:?}"),
+        Err(error) => error,
+    }
+}
+
+fn assert_no_token(text: &str) {
+    assert!(
+        !text.contains(TOKEN) && !text.contains("do-not-leak"),
+        "the token leaked into: {text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn sends_the_exact_request_and_parses_the_created_response() {
+    let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
+
+    let value = call(&client(&server)).await.expect("201 is a success");
+    assert_eq!(value.status().as_u16(), 201);
+    assert_eq!(value.task_id, TASK_ID);
+
+    assert_eq!(server.connections(), 1);
+    let seen = server.only_request();
+    assert_eq!(seen.request_line, format!("POST {PATH} HTTP/1.1"));
+    assert_eq!(seen.header("authorization"), format!("Bearer {TOKEN}"));
+    assert_eq!(seen.header("content-type"), "application/json");
+    assert_eq!(seen.header("accept"), "application/json");
+    assert_eq!(seen.header("host"), server.addr.to_string());
+    assert!(
+        seen.header_values("transfer-encoding").is_empty(),
+        "the body is sent with a Content-Length, not chunked: {seen:?}"
+    );
+    let expected = expected_json();
+    assert_eq!(
+        seen.header("content-length"),
+        expected.len().to_string(),
+        "Content-Length counts bytes, not characters"
+    );
+    assert_eq!(
+        String::from_utf8(seen.body.clone()).expect("UTF-8 body"),
+        expected
+    );
+    // And the bytes are what `serde_json` makes of the spec's shape, order included.
+    let parsed: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+    let keys: Vec<&str> = parsed
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["sessionId", "clipIds", "name"]);
+}
+
+#[tokio::test]
+async fn response_value_exposes_status_and_headers() {
+    let server = Server::start(response(
+        "201 Created",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Request-Id", "req-e2e-42"),
+            ("Set-Cookie", "session=cookie-secret-value; HttpOnly"),
+        ],
+        format!(r#"{{"taskId":"{TASK_ID}"}}"#).as_bytes(),
+    ))
+    .await;
+
+    let value = call(&client(&server)).await.expect("201 is a success");
+    assert_eq!(value.status(), reqwest::StatusCode::CREATED);
+    assert_eq!(value.headers()["x-request-id"], "req-e2e-42");
+    assert_eq!(value.headers()["content-type"], "application/json");
+    // Debug shows ordinary headers but redacts the ones that carry session secrets.
+    let debug = format!("{value:?}");
+    assert!(debug.contains("req-e2e-42"), "{debug}");
+    assert!(!debug.contains("cookie-secret-value"), "{debug}");
+
+    let (body, status, headers) = value.into_parts();
+    assert_eq!(body.task_id, TASK_ID);
+    assert_eq!(status.as_u16(), 201);
+    assert_eq!(headers["x-request-id"], "req-e2e-42");
+}
+
+#[tokio::test]
+async fn base_url_with_a_path_prefix_is_honoured() {
+    let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
+    // A trailing slash on the base URL must not double the path's slash.
+    let base = format!("{}/gateway/v9/", server.base_url());
+    let client = Client::new()
+        .with_base_url(base.clone())
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy::none());
+    assert_eq!(client.base_url(), base);
+
+    call(&client).await.expect("201 is a success");
+    let seen = server.only_request();
+    assert_eq!(
+        seen.request_line,
+        format!("POST /gateway/v9{PATH} HTTP/1.1")
+    );
+    // The default is the spec's first server, untouched by the test above.
+    assert_eq!(Client::new().base_url(), "https://api.mountsea.ai");
+    assert_eq!(mountsea_suno::DEFAULT_BASE_URL, "https://api.mountsea.ai");
+}
+
+#[tokio::test]
+async fn status_400_is_an_unexpected_status_with_its_body() {
+    let problem = r#"{"statusCode":400,"message":"clipIds must contain at least 6 elements"}"#;
+    let server = Server::start(response(
+        "400 Bad Request",
+        &[
+            ("Content-Type", "application/json"),
+            ("X-Request-Id", "r-400"),
+        ],
+        problem.as_bytes(),
+    ))
+    .await;
+
+    let error = call_err(&client(&server)).await;
+    match &error {
+        Error::UnexpectedStatus {
+            status,
+            headers,
+            body,
+        } => {
+            assert_eq!(status.as_u16(), 400);
+            assert_eq!(headers["x-request-id"], "r-400");
+            assert_eq!(&body[..], problem.as_bytes());
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(error.body().map(|b| &b[..]), Some(problem.as_bytes()));
+    let display = error.to_string();
+    assert!(display.contains("400"), "{display}");
+    assert!(display.contains("at least 6 elements"), "{display}");
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn status_500_is_an_unexpected_status_and_post_is_not_retried_by_default() {
+    let server = Server::start(response(
+        "500 Internal Server Error",
+        &[("Content-Type", "text/plain")],
+        b"upstream exploded",
+    ))
+    .await;
+    // The default policy (3 attempts) retries a 500 only for idempotent methods.
+    let client = Client::new()
+        .with_base_url(server.base_url())
+        .with_bearer_auth(TOKEN);
+    assert_eq!(RetryPolicy::default().max_attempts, 3);
+    assert!(!RetryPolicy::default().retry_non_idempotent);
+
+    let error = call_err(&client).await;
+    match &error {
+        Error::UnexpectedStatus { status, body, .. } => {
+            assert_eq!(status.as_u16(), 500);
+            assert_eq!(&body[..], b"upstream exploded");
+        }
+        other => panic!("expected UnexpectedStatus, got {other:?}"),
+    }
+    assert!(error.to_string().contains("upstream exploded"), "{error}");
+    assert_eq!(
+        server.connections(),
+        1,
+        "a POST must not be replayed after a 500"
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn non_json_created_body_is_an_invalid_response_quoting_the_body() {
+    let html = "<html><body>Gateway says hi</body></html>";
+    let server = Server::start(response(
+        "201 Created",
+        &[("Content-Type", "text/html")],
+        html.as_bytes(),
+    ))
+    .await;
+
+    let error = call_err(&client(&server)).await;
+    match &error {
+        Error::InvalidResponse {
+            status,
+            body,
+            message,
+            ..
+        } => {
+            assert_eq!(status.as_u16(), 201);
+            assert_eq!(&body[..], html.as_bytes());
+            assert!(message.contains("expected value"), "{message}");
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+    let display = error.to_string();
+    assert!(display.contains("201"), "{display}");
+    assert!(display.contains("Gateway says hi"), "{display}");
+}
+
+#[tokio::test]
+async fn created_body_without_task_id_is_an_invalid_response_naming_it() {
+    let server = Server::start(created(r#"{"id":"abc"}"#)).await;
+
+    let error = call_err(&client(&server)).await;
+    match &error {
+        Error::InvalidResponse {
+            status, message, ..
+        } => {
+            assert_eq!(status.as_u16(), 201);
+            assert!(message.contains("missing field `taskId`"), "{message}");
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+    let display = error.to_string();
+    assert!(display.contains("missing field `taskId`"), "{display}");
+    assert!(display.contains(r#"{"id":"abc"}"#), "{display}");
+}
+
+#[tokio::test]
+async fn created_body_with_a_mistyped_task_id_names_its_path() {
+    let server = Server::start(created(r#"{"taskId":42}"#)).await;
+
+    let error = call_err(&client(&server)).await;
+    match &error {
+        Error::InvalidResponse { message, .. } => {
+            assert!(message.starts_with("taskId: invalid type"), "{message}");
+        }
+        other => panic!("expected InvalidResponse, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn lost_connection_is_a_transport_error_and_post_is_attempted_once() {
+    let server = Server::start(Reply::Close).await;
+    // Default retry policy on purpose: the request was sent, the server may have acted
+    // on it, and POST is not idempotent, so it must not be replayed.
+    let client = Client::new()
+        .with_base_url(server.base_url())
+        .with_bearer_auth(TOKEN);
+
+    let error = call_err(&client).await;
+    assert!(
+        matches!(error, Error::Transport { attempts: 1, .. }),
+        "expected Transport after 1 attempt, got {error:?}"
+    );
+    assert_eq!(error.attempts(), Some(1));
+    assert_eq!(error.status(), None);
+    assert!(
+        error
+            .to_string()
+            .starts_with("transport error (1 attempt): "),
+        "{error}"
+    );
+    assert_eq!(server.connections(), 1);
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "the request did reach the server"
+    );
+}
+
+#[tokio::test]
+async fn lost_connection_is_retried_when_non_idempotent_retries_are_enabled() {
+    // The counterpart of the test above: proves that the connection count does see
+    // retries when the policy allows them.
+    let server = Server::start(Reply::Close).await;
+    let client = Client::new()
+        .with_base_url(server.base_url())
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(50),
+            retry_non_idempotent: true,
+        });
+
+    let error = call_err(&client).await;
+    assert!(
+        matches!(error, Error::Transport { attempts: 3, .. }),
+        "expected Transport after 3 attempts, got {error:?}"
+    );
+    assert_eq!(server.connections(), 3);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn missing_token_fails_before_anything_is_sent() {
+    let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
+    let anonymous = Client::new().with_base_url(server.base_url());
+
+    let error = call_err(&anonymous).await;
+    match &error {
+        Error::MissingCredentials { operation, schemes } => {
+            assert_eq!(*operation, "custom_model_create");
+            assert_eq!(schemes, "bearerAuth");
+        }
+        other => panic!("expected MissingCredentials, got {other:?}"),
+    }
+    assert!(error.to_string().contains("nothing was sent"), "{error}");
+    assert_eq!(server.connections(), 0);
+
+    // The same server does get the next, authenticated call: the count above is real.
+    call(&anonymous.with_bearer_auth(TOKEN))
+        .await
+        .expect("201 is a success");
+    assert_eq!(server.connections(), 1);
+}
+
+#[tokio::test]
+async fn token_never_appears_in_errors_or_debug_output() {
+    let mut texts = Vec::new();
+    let mut check = |label: &str, error: &Error| {
+        let display = format!("{error}");
+        let debug = format!("{error:?}");
+        assert_no_token(&display);
+        assert_no_token(&debug);
+        texts.push(format!("{label}: {display} / {debug}"));
+    };
+
+    // Error responses (the server does not echo the token; the client must not add it).
+    for reply in [
+        response("400 Bad Request", &[], b"bad"),
+        response("401 Unauthorized", &[("WWW-Authenticate", "Bearer")], b"no"),
+        response("500 Internal Server Error", &[], b"boom"),
+        created("not json"),
+        created("{}"),
+        Reply::Close,
+    ] {
+        let server = Server::start(reply).await;
+        let error = call_err(&client(&server)).await;
+        check("response", &error);
+        assert_eq!(server.connections(), 1);
+    }
+
+    // Nothing listening: a connect error.
+    let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client_to_nowhere = Client::new()
+        .with_base_url(dead_url)
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy::none());
+    let error = call_err(&client_to_nowhere).await;
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    check("connect", &error);
+
+    // A token a header cannot carry: refused before sending, without quoting it.
+    let server = Server::start(created("{}")).await;
+    let bad_token = format!("{TOKEN}\nInjected: yes");
+    let bad = Client::new()
+        .with_base_url(server.base_url())
+        .with_bearer_auth(bad_token)
+        .with_retry(RetryPolicy::none());
+    let error = call_err(&bad).await;
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    check("bad header", &error);
+    assert_eq!(server.connections(), 0);
+
+    // The client's own Debug output.
+    let server = Server::start(created("{}")).await;
+    let client = client(&server);
+    let debug = format!("{client:?}");
+    assert_no_token(&debug);
+    assert!(
+        debug.contains("***"),
+        "the credential should show as redacted: {debug}"
+    );
+    assert!(debug.contains(&server.base_url()), "{debug}");
+    let debug = format!("{:?}", client.clone());
+    assert_no_token(&debug);
+    assert_eq!(texts.len(), 8);
+}
