@@ -241,6 +241,38 @@ impl Checker {
         }
     }
 
+    /// `contains` with `minContains`/`maxContains`: how many items equal one of `allowed`
+    /// (JSON texts).
+    pub fn contains<T: ::serde::Serialize>(
+        &mut self,
+        items: &[T],
+        allowed: &[&str],
+        min: usize,
+        max: Option<usize>,
+    ) {
+        let allowed: Vec<::serde_json::Value> = allowed
+            .iter()
+            .filter_map(|text| ::serde_json::from_str(text).ok())
+            .collect();
+        let count = items
+            .iter()
+            .filter(|item| ::serde_json::to_value(item).is_ok_and(|value| allowed.contains(&value)))
+            .count();
+        let shown: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+        if count < min {
+            self.report(format!(
+                "expected at least {min} items equal to {}, got {count}",
+                shown.join(" or ")
+            ));
+        }
+        if let Some(max) = max.filter(|max| count > *max) {
+            self.report(format!(
+                "expected at most {max} items equal to {}, got {count}",
+                shown.join(" or ")
+            ));
+        }
+    }
+
     /// `enum` or `const` on a value that is not a generated Rust enum: the value, as JSON,
     /// must equal one of `allowed` (each given as JSON text).
     pub fn one_of_values<T: ::serde::Serialize>(&mut self, value: &T, allowed: &[&str]) {

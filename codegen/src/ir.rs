@@ -317,6 +317,16 @@ pub enum Check {
     OneOfValues(Vec<String>),
     /// Map keys must match `patternProperties`/`propertyNames` patterns.
     KeyPattern(String),
+    /// `contains` (with a `const` or `enum` schema) and `minContains`/`maxContains`:
+    /// between `min` and `max` items equal one of the allowed JSON texts.
+    Contains {
+        /// Allowed values as JSON text.
+        allowed: Vec<String>,
+        /// `minContains` (default 1).
+        min: u64,
+        /// `maxContains`.
+        max: Option<u64>,
+    },
 }
 
 /// A constraint rule: a zero-sized type implementing `runtime::Rule<T>`.

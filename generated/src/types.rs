@@ -10,10 +10,14 @@ pub struct CreateCustomModelDto {
     pub session_id: ::uuid::Uuid,
     /// 用于训练定制模型的 clip IDs（至少 6 个，来自 upload 步骤返回的 id）
     ///
+    /// Example: `["cd0440d8-ae0f-4c0b-af4f-149eaa0c38c0"]`
+    ///
     /// Spec: `#/components/schemas/CreateCustomModelDto/properties/clipIds`
     #[serde(rename = "clipIds")]
     pub clip_ids: CreateCustomModelDtoClipIds,
     /// 定制模型名称
+    ///
+    /// Example: `"v6Pro"`
     ///
     /// Spec: `#/components/schemas/CreateCustomModelDto/properties/name`
     pub name: ::std::string::String,
@@ -29,6 +33,8 @@ pub type CreateCustomModelDtoClipIds = crate::runtime::Checked<
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TaskIdDto {
     /// task id. Use this id to query task status.
+    ///
+    /// Example: `"15c257ff-43f7-4678-bd41-202ad6b8488b"`
     ///
     /// Spec: `#/components/schemas/TaskIdDto/properties/taskId`
     #[serde(rename = "taskId")]

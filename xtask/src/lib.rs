@@ -1,5 +1,6 @@
 //! The `cargo xtask` front end as a library, so tests can run the same code in-process:
 //! finding the vendored specs, generating, and comparing with (or writing) `generated/`.
 
+pub mod corpus;
 pub mod sync;
 pub mod workspace;

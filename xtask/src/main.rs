@@ -42,6 +42,8 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Generate and `cargo check` a crate for every spec in a directory; print a table.
+    Corpus(xtask::corpus::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
             }
             _ => codegen_workspace(check, deny_warnings),
         },
+        Command::Corpus(args) => xtask::corpus::cli(&args),
     };
     match result {
         Ok(code) => code,
@@ -89,10 +92,21 @@ fn report_warnings(output: &codegen::Output, spec_name: &str, deny: bool) -> Res
 
 fn codegen_workspace(check: bool, deny_warnings: bool) -> Result<ExitCode, String> {
     let root = workspace::root();
-    let output = workspace::generate_vendored(&root)?;
-    report_warnings(&output, "openapi/", deny_warnings)?;
-    let dir = root.join("generated");
-    apply(&dir, &output, check, "cargo xtask codegen")
+    let mut code = ExitCode::SUCCESS;
+    for target in workspace::targets(&root)? {
+        let output = workspace::generate_target(&root, &target)?;
+        report_warnings(&output, &target.spec, deny_warnings)?;
+        if apply(
+            &root.join(&target.out),
+            &output,
+            check,
+            "cargo xtask codegen",
+        )? != ExitCode::SUCCESS
+        {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
 }
 
 fn apply(

@@ -490,6 +490,9 @@ fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
     let TypeKind::Struct(s) = &api.types[id.0].kind else {
         return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
     };
+    if s.fields.is_empty() {
+        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+    }
     let parts = s.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let wire = lit(&field.wire_name);

@@ -436,6 +436,18 @@ fn check_tokens(value: &TokenStream, ty: &TypeRef, check: &Check) -> TokenStream
             let texts = texts.iter().map(|t| lit(t));
             quote!(checker.one_of_values(#value, &[#(#texts),*]);)
         }
+        Check::Contains { allowed, min, max } => {
+            let allowed = allowed.iter().map(|t| lit(t));
+            let min = usize_lit(*min);
+            let max = match max {
+                Some(max) => {
+                    let max = usize_lit(*max);
+                    quote!(::std::option::Option::Some(#max))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(checker.contains(#value, &[#(#allowed),*], #min, #max);)
+        }
         Check::KeyPattern(pattern) => {
             let pattern = lit(pattern);
             let _ = ty;

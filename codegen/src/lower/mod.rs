@@ -96,6 +96,17 @@ impl<'a> Lowerer<'a> {
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("\n\n");
+        if let Some(dialect) = root.get("jsonSchemaDialect").and_then(Value::as_str) {
+            if dialect != "https://spec.openapis.org/oas/3.1/dialect/base" {
+                self.diags.warning(
+                    "/jsonSchemaDialect",
+                    format!(
+                        "schemas are read as the OpenAPI 3.1 default dialect, not `{dialect}`; keywords of \
+                         other dialects may be ignored"
+                    ),
+                );
+            }
+        }
         if let Some(Value::Array(servers)) = root.get("servers") {
             for server in servers {
                 let Some(url) = server.get("url").and_then(Value::as_str) else {

@@ -112,6 +112,7 @@ impl Lowerer<'_> {
         if let Some(default) = &schema.default {
             def.docs.notes.push(format!("Default: `{default}`."));
         }
+        def.docs.notes.extend(example_note(&schema));
     }
 
     /// Lowers the value position at `pointer` (following a `$ref` there).
@@ -509,13 +510,29 @@ impl Lowerer<'_> {
         if a.unique_items {
             lowered.checks.here.push(Check::UniqueItems);
         }
-        if schema.contains.is_some()
-            || schema.min_contains.is_some()
-            || schema.max_contains.is_some()
-        {
+        if let Some(contains) = &schema.contains {
+            let allowed = self.resolved_schema(contains).and_then(|c| {
+                match (&c.const_value, &c.enum_values) {
+                    (Some(value), _) => Some(vec![value.to_string()]),
+                    (None, Some(values)) => Some(values.iter().map(Value::to_string).collect()),
+                    _ => None,
+                }
+            });
+            match allowed {
+                Some(allowed) => lowered.checks.here.push(Check::Contains {
+                    allowed,
+                    min: schema.min_contains.unwrap_or(1),
+                    max: schema.max_contains,
+                }),
+                None => self.diags.warning(
+                    child(&schema.pointer, "contains"),
+                    "`contains` is checked only when its schema is a `const` or an `enum`; not checked here",
+                ),
+            }
+        } else if schema.min_contains.is_some() || schema.max_contains.is_some() {
             self.diags.warning(
                 schema.pointer.clone(),
-                "`contains`/`minContains`/`maxContains` are not checked by the generated code",
+                "`minContains`/`maxContains` without `contains` have no effect; ignored",
             );
         }
         lowered
@@ -644,6 +661,12 @@ impl Lowerer<'_> {
             min_max.0 = min_max.0.or(part.assertions.min_properties);
             min_max.1 = min_max.1.or(part.assertions.max_properties);
         }
+        if parts.iter().any(|part| !part.dependent_required.is_empty()) {
+            self.diags.warning(
+                child(&schema.pointer, "dependentRequired"),
+                "`dependentRequired` on an object with named properties is not checked by the generated code",
+            );
+        }
         if min_max.0.is_some() || min_max.1.is_some() {
             self.diags.warning(
                 schema.pointer.clone(),
@@ -687,6 +710,7 @@ impl Lowerer<'_> {
             if let Some(default) = &property.default {
                 docs.notes.push(format!("Default: `{default}`."));
             }
+            docs.notes.extend(example_note(&property));
             fields.push(Field {
                 rust_name: field_names.claim(&names::snake_name(&wire_name)),
                 wire_name,
@@ -1097,4 +1121,31 @@ pub(crate) fn name_from_pointer(pointer: &str) -> String {
     } else {
         joined
     }
+}
+
+/// `Example: ...` for the docs, from `example`/`examples` (first two, compact JSON).
+fn example_note(schema: &Schema) -> Option<String> {
+    if schema.examples.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = schema
+        .examples
+        .iter()
+        .take(2)
+        .map(|example| {
+            let text = example.to_string().replace('`', "'");
+            if text.chars().count() > 200 {
+                let cut: String = text.chars().take(200).collect();
+                format!("`{cut}…`")
+            } else {
+                format!("`{text}`")
+            }
+        })
+        .collect();
+    let label = if shown.len() > 1 {
+        "Examples"
+    } else {
+        "Example"
+    };
+    Some(format!("{label}: {}", shown.join(", ")))
 }
