@@ -169,24 +169,27 @@ pub fn query_param<T: Serialize + ?Sized>(
     explode: bool,
 ) {
     let value = to_value(value);
+    let key = encode_query(name);
     match &value {
         Value::Null => {}
         Value::Array(items) => {
             if items.is_empty() {
                 return;
             }
-            let texts = items.iter().map(item_text);
+            // Each value is encoded on its own, so a `,` inside a value (`%2C`) stays
+            // distinct from the delimiter between values.
+            let texts = items.iter().map(|item| encode_query(&item_text(item)));
             match style {
                 Style::SpaceDelimited if !explode => {
-                    out.push((name.to_owned(), texts.collect::<Vec<_>>().join(" ")));
+                    out.push((key, texts.collect::<Vec<_>>().join("%20")));
                 }
                 Style::PipeDelimited if !explode => {
-                    out.push((name.to_owned(), texts.collect::<Vec<_>>().join("|")));
+                    out.push((key, texts.collect::<Vec<_>>().join("%7C")));
                 }
                 _ if explode || style == Style::DeepObject => {
-                    out.extend(texts.map(|text| (name.to_owned(), text)));
+                    out.extend(texts.map(|text| (key.clone(), text)));
                 }
-                _ => out.push((name.to_owned(), texts.collect::<Vec<_>>().join(","))),
+                _ => out.push((key, texts.collect::<Vec<_>>().join(","))),
             }
         }
         Value::Object(map) => {
@@ -198,22 +201,29 @@ pub fn query_param<T: Serialize + ?Sized>(
                     deep_object(out, name, &value);
                     return;
                 }
-                Style::SpaceDelimited => " ",
-                Style::PipeDelimited => "|",
+                Style::SpaceDelimited => "%20",
+                Style::PipeDelimited => "%7C",
                 _ => ",",
             };
             if explode {
-                out.extend(present(map).map(|(key, item)| (key.clone(), item_text(item))));
+                out.extend(
+                    present(map).map(|(k, item)| (encode_query(k), encode_query(&item_text(item)))),
+                );
             } else {
                 let joined = present(map)
-                    .flat_map(|(key, item)| [key.clone(), item_text(item)])
+                    .flat_map(|(k, item)| [encode_query(k), encode_query(&item_text(item))])
                     .collect::<Vec<_>>()
                     .join(delimiter);
-                out.push((name.to_owned(), joined));
+                out.push((key, joined));
             }
         }
-        scalar => out.push((name.to_owned(), item_text(scalar))),
+        scalar => out.push((key, encode_query(&item_text(scalar)))),
     }
+}
+
+/// Percent-encodes one query name or value: everything but RFC 3986 unreserved characters.
+pub fn encode_query(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
 fn deep_object(out: &mut Vec<(String, String)>, name: &str, value: &Value) {
@@ -225,9 +235,13 @@ fn deep_object(out: &mut Vec<(String, String)>, name: &str, value: &Value) {
             }
         }
         Value::Array(items) => {
-            out.extend(items.iter().map(|item| (name.to_owned(), item_text(item))));
+            out.extend(
+                items
+                    .iter()
+                    .map(|item| (encode_query(name), encode_query(&item_text(item)))),
+            );
         }
-        scalar => out.push((name.to_owned(), item_text(scalar))),
+        scalar => out.push((encode_query(name), encode_query(&item_text(scalar)))),
     }
 }
 

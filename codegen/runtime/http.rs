@@ -16,7 +16,7 @@ use ::std::sync::Arc;
 use ::std::time::{Duration, Instant, SystemTime};
 
 use ::bytes::Bytes;
-use ::percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS, NON_ALPHANUMERIC};
+use ::percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use ::reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, RETRY_AFTER,
 };
@@ -330,7 +330,7 @@ impl fmt::Debug for PartValue {
 pub struct Request {
     /// The path with its parameters expanded and percent-encoded, e.g. `/pets/42`.
     pub path: String,
-    /// Query pairs, unencoded (they are percent-encoded when the URL is built).
+    /// Query pairs, already percent-encoded (as `encoding::query_param` makes them).
     pub query: Vec<(String, String)>,
     /// Header parameters.
     pub headers: Vec<(String, String)>,
@@ -628,7 +628,10 @@ impl ClientCore {
                         )),
                     },
                     ApiKeyLocation::Query => {
-                        query.push((name.to_owned(), secret.expose().to_owned()));
+                        query.push((
+                            super::encoding::encode_query(name),
+                            super::encoding::encode_query(secret.expose()),
+                        ));
                     }
                     ApiKeyLocation::Cookie => {
                         cookies.push((name.to_owned(), secret.expose().to_owned()));
@@ -708,9 +711,10 @@ impl ClientCore {
         url.push_str(&path);
         for (index, (name, value)) in query.iter().enumerate() {
             url.push(if index == 0 { '?' } else { '&' });
-            url.extend(utf8_percent_encode(name, QUERY));
+            // Pairs arrive percent-encoded (see `encoding::query_param`).
+            url.push_str(name);
             url.push('=');
-            url.extend(utf8_percent_encode(value, QUERY));
+            url.push_str(value);
         }
         // The parse error never quotes the URL, which may hold an API key.
         let url = match ::reqwest::Url::parse(&url) {
@@ -1078,15 +1082,6 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
     Some(wait.min(MAX_RETRY_AFTER))
 }
 
-/// Characters sent as they are in a query: RFC 3986 unreserved, plus `,` (the
-/// delimiter of non-exploded arrays and objects, which the OpenAPI examples show bare).
-const QUERY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b',');
-
 /// Characters a cookie value cannot carry bare (RFC 6265 `cookie-octet`), and `%`.
 const COOKIE_VALUE: &AsciiSet = &CONTROLS
     .add(b' ')
@@ -1261,10 +1256,19 @@ impl RawResponse {
 /// problem (`items[3].name: invalid type: ...`), unless the problem is at the root.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
     let mut deserializer = ::serde_json::Deserializer::from_slice(body);
+    super::validate::take_last_violations();
     let value = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
         let inner = error.into_inner();
-        if path.is_empty() || path == "." {
+        // A broken constraint: every violation, each with its full path.
+        if let Some(violations) = super::validate::take_last_violations() {
+            if inner.to_string().starts_with(&violations.to_string()) {
+                let at = format!(" at line {} column {}", inner.line(), inner.column());
+                return format!("{}{at}", violations.within(&path));
+            }
+        }
+        if path.is_empty() {
             inner.to_string()
         } else {
             format!("{path}: {inner}")

@@ -68,6 +68,14 @@ impl fmt::Display for ValidationError {
 
 impl ::std::error::Error for ValidationError {}
 
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 fn join_path(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {
         rest.to_owned()
@@ -143,14 +151,20 @@ impl Checker {
     /// `minItems`.
     pub fn min_items(&mut self, len: usize, min: usize) {
         if len < min {
-            self.report(format!("expected at least {min} items, got {len}"));
+            self.report(format!(
+                "expected at least {min} {}, got {len}",
+                plural(min, "item", "items")
+            ));
         }
     }
 
     /// `maxItems`.
     pub fn max_items(&mut self, len: usize, max: usize) {
         if len > max {
-            self.report(format!("expected at most {max} items, got {len}"));
+            self.report(format!(
+                "expected at most {max} {}, got {len}",
+                plural(max, "item", "items")
+            ));
         }
     }
 
@@ -170,7 +184,10 @@ impl Checker {
     pub fn min_length(&mut self, value: &str, min: usize) {
         let len = value.chars().count();
         if len < min {
-            self.report(format!("expected at least {min} characters, got {len}"));
+            self.report(format!(
+                "expected at least {min} {}, got {len}",
+                plural(min, "character", "characters")
+            ));
         }
     }
 
@@ -178,7 +195,10 @@ impl Checker {
     pub fn max_length(&mut self, value: &str, max: usize) {
         let len = value.chars().count();
         if len > max {
-            self.report(format!("expected at most {max} characters, got {len}"));
+            self.report(format!(
+                "expected at most {max} {}, got {len}",
+                plural(max, "character", "characters")
+            ));
         }
     }
 
@@ -200,6 +220,10 @@ impl Checker {
     /// `minimum` (inclusive) or `exclusiveMinimum` (exclusive).
     pub fn minimum<N: Number>(&mut self, value: N, min: f64, exclusive: bool) {
         let value = value.as_f64();
+        if value.is_nan() {
+            self.report("expected a number, got NaN");
+            return;
+        }
         if exclusive && value <= min {
             self.report(format!("expected a value greater than {min}, got {value}"));
         } else if !exclusive && value < min {
@@ -210,6 +234,10 @@ impl Checker {
     /// `maximum` (inclusive) or `exclusiveMaximum` (exclusive).
     pub fn maximum<N: Number>(&mut self, value: N, max: f64, exclusive: bool) {
         let value = value.as_f64();
+        if value.is_nan() {
+            self.report("expected a number, got NaN");
+            return;
+        }
         if exclusive && value >= max {
             self.report(format!("expected a value less than {max}, got {value}"));
         } else if !exclusive && value > max {
@@ -230,14 +258,20 @@ impl Checker {
     /// `minProperties`.
     pub fn min_properties(&mut self, len: usize, min: usize) {
         if len < min {
-            self.report(format!("expected at least {min} properties, got {len}"));
+            self.report(format!(
+                "expected at least {min} {}, got {len}",
+                plural(min, "property", "properties")
+            ));
         }
     }
 
     /// `maxProperties`.
     pub fn max_properties(&mut self, len: usize, max: usize) {
         if len > max {
-            self.report(format!("expected at most {max} properties, got {len}"));
+            self.report(format!(
+                "expected at most {max} {}, got {len}",
+                plural(max, "property", "properties")
+            ));
         }
     }
 
@@ -336,6 +370,19 @@ macro_rules! impl_number {
     };
 }
 impl_number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+::std::thread_local! {
+    /// The violations of the last `Checked` value that failed to deserialize on this
+    /// thread: serde errors are strings, so the decoder picks the structured list up here
+    /// to give every violation its full path (`tags[2]: ...`).
+    static LAST_VIOLATIONS: ::std::cell::RefCell<Option<ValidationError>> =
+        const { ::std::cell::RefCell::new(None) };
+}
+
+/// Takes (and clears) the violations of the last failed `Checked` deserialization.
+pub fn take_last_violations() -> Option<ValidationError> {
+    LAST_VIOLATIONS.with(|last| last.borrow_mut().take())
+}
 
 /// The constraints the spec states for values of type `T`, as a zero-sized marker type.
 pub trait Rule<T> {
@@ -484,7 +531,11 @@ impl<'de, T: ::serde::Deserialize<'de>, R: Rule<T>> ::serde::Deserialize<'de> fo
                 value,
                 rule: PhantomData,
             }),
-            Err(error) => Err(::serde::de::Error::custom(error)),
+            Err(error) => {
+                let message = error.to_string();
+                LAST_VIOLATIONS.with(|last| *last.borrow_mut() = Some(error));
+                Err(::serde::de::Error::custom(message))
+            }
         }
     }
 }

@@ -105,12 +105,42 @@ pub fn analyze(
     text: &str,
     format: locate::SourceFormat,
 ) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
+    let mut timer = Timer::start();
     let doc = load::load(text, format)?;
+    timer.lap("load");
     let mut diags = Diagnostics::new();
     let api = lower::lower(&doc, &mut diags);
+    timer.lap("lower");
     lower::audit(&api, &doc, &mut diags);
+    timer.lap("audit");
     diags.locate(&doc.text, doc.format);
+    timer.lap("locate diagnostics");
     Ok((api, doc, diags))
+}
+
+/// Phase timings on stderr when `CODEGEN_TIMINGS` is set (for profiling; off by default).
+struct Timer {
+    enabled: bool,
+    last: std::time::Instant,
+}
+
+impl Timer {
+    fn start() -> Self {
+        Self {
+            enabled: std::env::var_os("CODEGEN_TIMINGS").is_some(),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if self.enabled {
+            eprintln!(
+                "codegen: {phase:<20} {:>8.1} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = std::time::Instant::now();
+    }
 }
 
 /// Generates the crate for the spec `text`. Errors (fatal problems) come back located
@@ -130,6 +160,10 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         all.error("", message);
         all
     };
+    let mut timer = Timer::start();
+    let types_tokens = emit::types_module(&api);
+    let client_tokens = emit::client_module(&api);
+    timer.lap("emit");
     let mut files = vec![
         File {
             path: "Cargo.toml".to_owned(),
@@ -141,19 +175,20 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         },
         File {
             path: "src/types.rs".to_owned(),
-            text: render::render(emit::types_module(&api), &header).map_err(fail)?,
+            text: render::render(types_tokens, &header).map_err(fail)?,
         },
         File {
             path: "src/client.rs".to_owned(),
-            text: render::render(emit::client_module(&api), &header).map_err(fail)?,
+            text: render::render(client_tokens, &header).map_err(fail)?,
         },
     ];
+    timer.lap("render");
     for (path, text) in RUNTIME_FILES {
         let source = path.trim_start_matches("src/");
         files.push(File {
             path: (*path).to_owned(),
             text: format!(
-                "// {GENERATED_MARKER} by `{}`: copied from the generator's runtime/{source}. DO NOT EDIT.\n{text}",
+                "// {GENERATED_MARKER} by `{}`: copied from codegen/{source}. DO NOT EDIT.\n{text}",
                 options.command
             ),
         });

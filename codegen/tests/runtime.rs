@@ -464,10 +464,11 @@ async fn api_keys_go_to_header_query_and_cookie() {
     let server = Server::start(vec![json_reply(200, "[]")]).await;
     let core = all_credentials(ClientCore::new(server.url()));
     let mut request = Request::new("/items".to_owned());
-    request.query = vec![
-        ("q".to_owned(), "a b&c/d?#".to_owned()),
-        ("list".to_owned(), "x,y".to_owned()),
-    ];
+    // Query pairs arrive percent-encoded, as `encoding::query_param` makes them.
+    let mut query = Vec::new();
+    query_param(&mut query, "q", "a b&c/d?#", Style::Form, true);
+    query_param(&mut query, "list", &["x", "y"], Style::Form, false);
+    request.query = query;
     request.cookies = vec![("theme".to_owned(), "dark mode".to_owned())];
     request.headers = vec![("X-Trace".to_owned(), "t1".to_owned())];
     request.accept = Some("application/json");
@@ -1454,20 +1455,25 @@ fn query_styles_follow_the_spec_table() {
     );
     assert_eq!(query(&RGB, Form, false), "color=R,100,G,200,B,150");
     assert_eq!(query(&RGB, Form, true), "R=100&G=200&B=150");
-    // Values are unencoded here: the URL builder turns the space into %20.
+    // Pairs come out percent-encoded, delimiters included (space %20, pipe %7C).
     assert_eq!(
         query(&ARRAY, SpaceDelimited, false),
-        "color=blue black brown"
+        "color=blue%20black%20brown"
     );
     assert_eq!(
         query(&RGB, SpaceDelimited, false),
-        "color=R 100 G 200 B 150"
+        "color=R%20100%20G%20200%20B%20150"
     );
     assert_eq!(
         query(&ARRAY, PipeDelimited, false),
-        "color=blue|black|brown"
+        "color=blue%7Cblack%7Cbrown"
     );
-    assert_eq!(query(&RGB, PipeDelimited, false), "color=R|100|G|200|B|150");
+    assert_eq!(
+        query(&RGB, PipeDelimited, false),
+        "color=R%7C100%7CG%7C200%7CB%7C150"
+    );
+    // A delimiter inside a value is encoded, so it stays distinct from the separator.
+    assert_eq!(query(&["a b", "c,d"], Form, false), "color=a%20b,c%2Cd");
     assert_eq!(
         query(&ARRAY, SpaceDelimited, true),
         "color=blue&color=black&color=brown"
@@ -1478,7 +1484,7 @@ fn query_styles_follow_the_spec_table() {
     );
     assert_eq!(
         query(&RGB, DeepObject, true),
-        "color[R]=100&color[G]=200&color[B]=150"
+        "color%5BR%5D=100&color%5BG%5D=200&color%5BB%5D=150"
     );
 
     // Absent values add nothing; numbers and booleans are JSON text.
@@ -1500,7 +1506,7 @@ fn query_styles_follow_the_spec_table() {
             DeepObject,
             true
         ),
-        "color[a][b]=1&color[d]=1&color[d]=2"
+        "color%5Ba%5D%5Bb%5D=1&color%5Bd%5D=1&color%5Bd%5D=2"
     );
     assert_eq!(query(&json!({"a": 1, "b": null}), Form, true), "a=1");
 }

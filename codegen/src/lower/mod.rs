@@ -31,6 +31,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Api {
     lowerer.read_security_schemes();
     lowerer.read_operations();
     lowerer.read_webhooks();
+    lowerer.name_shared_enums();
     let mut api = lowerer.api;
     cycles::break_cycles(&mut api);
     api
@@ -44,6 +45,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) type_names: Namer,
     /// Named type made for a schema node (by the pointer of the node).
     pub(crate) by_pointer: HashMap<String, TypeId>,
+    /// Inline enums by value set, with how many positions use each.
+    pub(crate) shared_enums: HashMap<String, (TypeId, usize)>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -54,6 +57,7 @@ impl<'a> Lowerer<'a> {
             api: Api::default(),
             type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),
             by_pointer: HashMap::new(),
+            shared_enums: HashMap::new(),
         }
     }
 
@@ -129,6 +133,36 @@ impl<'a> Lowerer<'a> {
                     .to_owned();
                 self.api.servers.push(Server { url, description });
             }
+        }
+    }
+
+    /// An inline enum used by several properties is named after its values
+    /// (`ReadOrWrite`), not after the first property that happened to use it.
+    fn name_shared_enums(&mut self) {
+        let mut shared: Vec<(TypeId, usize)> = self
+            .shared_enums
+            .values()
+            .copied()
+            .filter(|(_, uses)| *uses > 1)
+            .collect();
+        shared.sort();
+        for (id, uses) in shared {
+            let def = &self.api.types[id.0];
+            let TypeKind::Enum(e) = &def.kind else {
+                continue;
+            };
+            if e.variants.is_empty() || e.variants.len() > 4 {
+                continue;
+            }
+            let words: Vec<&str> = e.variants.iter().map(|v| v.rust_name.as_str()).collect();
+            let candidate = words.join("Or");
+            if candidate.len() > 48 {
+                continue;
+            }
+            let name = self.type_names.claim(&candidate);
+            let def = &mut self.api.types[id.0];
+            def.name = name;
+            def.docs.text = format!("Values shared by {uses} properties in the spec.");
         }
     }
 

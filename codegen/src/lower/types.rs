@@ -130,6 +130,13 @@ impl Lowerer<'_> {
         }
         match self.shape_of(schema) {
             Shape::Value => self.lower_schema_value(schema, ctx),
+            Shape::Enum(repr) => {
+                let id = self.inline_enum(schema, ctx, repr);
+                let mut lowered = Lowered::plain(TypeRef::Named(id));
+                lowered.nullable =
+                    schema.nullable || schema.enum_values.iter().flatten().any(Value::is_null);
+                lowered
+            }
             _ => {
                 let id = self.inline_type(schema, ctx);
                 let mut lowered = Lowered::plain(TypeRef::Named(id));
@@ -174,6 +181,31 @@ impl Lowerer<'_> {
         let id = self.add_type(&ctx.name, &schema.pointer);
         self.by_pointer.insert(schema.pointer.clone(), id);
         self.fill_named(id, &schema.pointer);
+        id
+    }
+
+    /// An inline enum: one type per distinct value set, however many properties use it
+    /// (real specs repeat `[read, write]` hundreds of times).
+    fn inline_enum(&mut self, schema: &Schema, ctx: &Ctx, repr: EnumRepr) -> TypeId {
+        if let Some(id) = self.by_pointer.get(&schema.pointer) {
+            return *id;
+        }
+        let values: Vec<String> = schema
+            .enum_values
+            .iter()
+            .flatten()
+            .filter(|v| !v.is_null())
+            .map(Value::to_string)
+            .collect();
+        let key = format!("{repr:?}:{}", values.join(","));
+        if let Some((id, uses)) = self.shared_enums.get_mut(&key) {
+            *uses += 1;
+            let id = *id;
+            self.by_pointer.insert(schema.pointer.clone(), id);
+            return id;
+        }
+        let id = self.inline_type(schema, ctx);
+        self.shared_enums.insert(key, (id, 1));
         id
     }
 
