@@ -125,8 +125,24 @@ impl Diagnostics {
     /// Finds the line and column of every diagnostic that has none yet, then sorts them
     /// by position (deterministic output) and drops exact duplicates.
     pub fn locate(&mut self, text: &str, format: SourceFormat) {
+        // Many diagnostics in a JSON text: one pass finds them all.
+        let batch = if format == SourceFormat::Json && self.items.len() > 4 {
+            let wanted: std::collections::HashSet<&str> = self
+                .items
+                .iter()
+                .filter(|d| d.location.is_none())
+                .map(|d| d.pointer.as_str())
+                .collect();
+            locate::locate_many_json(text, &wanted)
+        } else {
+            std::collections::HashMap::new()
+        };
         for item in &mut self.items {
             if item.location.is_none() {
+                if let Some(at) = batch.get(&item.pointer) {
+                    item.location = Some(*at);
+                    continue;
+                }
                 item.location = locate::locate(text, format, &item.pointer).or_else(|| {
                     locate::locate_nearest(text, format, &item.pointer).map(|(_, at)| at)
                 });

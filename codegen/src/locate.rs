@@ -1308,3 +1308,182 @@ b: [
         }
     }
 }
+
+/// Locates many JSON pointers with one pass over a JSON text (linear in the text,
+/// whatever the number of pointers). Pointers not found are absent from the result.
+/// Object members are located at their key, array elements at their first character.
+pub fn locate_many_json(
+    text: &str,
+    pointers: &std::collections::HashSet<&str>,
+) -> std::collections::HashMap<String, LineCol> {
+    let mut found = std::collections::HashMap::new();
+    if pointers.is_empty() {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Line and column (in chars) of `pos`, kept up to date as the walk advances.
+    let mut line = 1usize;
+    let mut column = 1usize;
+    let mut path = String::new();
+    // Per open container: path length before its members, and next array index
+    // (`None` for objects).
+    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut expect_key = false;
+    if pointers.contains("") {
+        found.insert(String::new(), LineCol { line, column });
+    }
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        match b {
+            b'\n' => {
+                line += 1;
+                column = 1;
+                pos += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b':' => {}
+            b',' => {
+                if let Some((_, Some(_))) = stack.last() {
+                    // Next array element: set below when its value starts.
+                } else if let Some((_, None)) = stack.last() {
+                    expect_key = true;
+                }
+            }
+            b'{' | b'[' => {
+                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
+                stack.push((path.len(), if b == b'[' { Some(0) } else { None }));
+                expect_key = b == b'{';
+            }
+            b'}' | b']' => {
+                if let Some((len, _)) = stack.pop() {
+                    path.truncate(len);
+                }
+                if let Some((len, _)) = stack.last() {
+                    path.truncate(*len);
+                }
+                expect_key = false;
+            }
+            b'"' => {
+                let start = pos;
+                let (start_line, start_column) = (line, column);
+                pos += 1;
+                column += 1;
+                let mut escaped = false;
+                while pos < bytes.len() {
+                    let c = bytes[pos];
+                    if c & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                    pos += 1;
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        break;
+                    }
+                }
+                if expect_key {
+                    let raw = &text[start..pos.min(text.len())];
+                    let key: String = serde_json::from_str(raw).unwrap_or_default();
+                    if let Some((len, _)) = stack.last() {
+                        path.truncate(*len);
+                    }
+                    path.push('/');
+                    path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    if pointers.contains(path.as_str()) {
+                        found.insert(
+                            path.clone(),
+                            LineCol {
+                                line: start_line,
+                                column: start_column,
+                            },
+                        );
+                    }
+                    expect_key = false;
+                } else {
+                    array_element_start(
+                        &mut stack,
+                        &mut path,
+                        pointers,
+                        &mut found,
+                        start_line,
+                        start_column,
+                    );
+                }
+                continue;
+            }
+            _ => {
+                // A number or literal: one value, possibly an array element.
+                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
+                while pos < bytes.len()
+                    && !matches!(
+                        bytes[pos],
+                        b',' | b']' | b'}' | b'\n' | b' ' | b'\t' | b'\r'
+                    )
+                {
+                    if bytes[pos] & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                    pos += 1;
+                }
+                continue;
+            }
+        }
+        if b & 0xC0 != 0x80 {
+            column += 1;
+        }
+        pos += 1;
+    }
+    found
+}
+
+/// When a value starts inside an array, its path is the array's path plus its index.
+fn array_element_start(
+    stack: &mut [(usize, Option<usize>)],
+    path: &mut String,
+    pointers: &std::collections::HashSet<&str>,
+    found: &mut std::collections::HashMap<String, LineCol>,
+    line: usize,
+    column: usize,
+) {
+    if let Some((len, Some(index))) = stack.last_mut() {
+        path.truncate(*len);
+        path.push('/');
+        path.push_str(&index.to_string());
+        *index += 1;
+        if pointers.contains(path.as_str()) {
+            found.insert(path.clone(), LineCol { line, column });
+        }
+    }
+}
+
+#[cfg(test)]
+mod many_tests {
+    use super::*;
+
+    #[test]
+    fn many_pointers_in_one_pass_agree_with_locate() {
+        let text = "{\n  \"a\": {\"b~c/d\": [1, {\"x\": \"名前\"}, [true]]},\n  \"e\": \"f\"\n}";
+        let pointers = [
+            "",
+            "/a",
+            "/a/b~0c~1d",
+            "/a/b~0c~1d/0",
+            "/a/b~0c~1d/1/x",
+            "/a/b~0c~1d/2/0",
+            "/e",
+            "/nope",
+        ];
+        let set: std::collections::HashSet<&str> = pointers.iter().copied().collect();
+        let many = locate_many_json(text, &set);
+        for pointer in pointers {
+            assert_eq!(
+                many.get(pointer).copied(),
+                locate(text, SourceFormat::Json, pointer),
+                "{pointer}"
+            );
+        }
+    }
+}

@@ -130,98 +130,43 @@ fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStre
             super::doc_lines(&format!("`{}`", shown.replace('`', "'")))
         })
         .collect();
-    match e.repr {
+    // The impls (`as_str`/`value`, serde both ways) come from one runtime macro, so each
+    // enum costs a few tokens instead of four hand-expanded impls.
+    let (unknown, impls) = match e.repr {
         EnumRepr::String => {
-            let values: Vec<_> = e
+            let values = e
                 .variants
                 .iter()
-                .map(|v| lit(v.value.as_str().unwrap_or_default()))
-                .collect();
-            quote! {
-                #docs
-                ///
-                /// Values the spec does not list deserialize to `Unknown`, so a new server
-                /// value never breaks a whole response; `Unknown` cannot be built by callers,
-                /// so requests only ever carry listed values.
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variant_docs #variants,)*
-                    /// A value the spec does not list, as received from the server.
-                    Unknown(crate::runtime::values::Unknown<::std::string::String>),
-                }
-                impl #name {
-                    /// The value on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#variants => #values,)*
-                            Self::Unknown(value) => value.get(),
-                        }
-                    }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(match value.as_str() {
-                            #(#values => Self::#variants,)*
-                            _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
-                        })
-                    }
-                }
-            }
+                .map(|v| lit(v.value.as_str().unwrap_or_default()));
+            (
+                quote!(::std::string::String),
+                quote!(crate::runtime::values::string_enum!(#name { #(#variants => #values),* });),
+            )
         }
         EnumRepr::Integer => {
-            let values: Vec<_> = e
-                .variants
-                .iter()
-                .map(|v| proc_macro2::Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default()))
-                .collect();
-            quote! {
-                #docs
-                ///
-                /// Values the spec does not list deserialize to `Unknown`; callers cannot build it.
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#variant_docs #variants,)*
-                    /// A value the spec does not list, as received from the server.
-                    Unknown(crate::runtime::values::Unknown<i64>),
-                }
-                impl #name {
-                    /// The value on the wire.
-                    pub fn value(&self) -> i64 {
-                        match self {
-                            #(Self::#variants => #values,)*
-                            Self::Unknown(value) => *value.get(),
-                        }
-                    }
-                }
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(match value {
-                            #(#values => Self::#variants,)*
-                            _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
-                        })
-                    }
-                }
-            }
+            let values = e.variants.iter().map(|v| {
+                proc_macro2::Literal::i64_unsuffixed(v.value.as_i64().unwrap_or_default())
+            });
+            (
+                quote!(i64),
+                quote!(crate::runtime::values::integer_enum!(#name { #(#variants => #values),* });),
+            )
         }
+    };
+    quote! {
+        #docs
+        ///
+        /// Values the spec does not list deserialize to `Unknown`, so a new server value
+        /// never breaks a whole response; callers cannot build `Unknown`, so requests only
+        /// ever carry listed values.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value the spec does not list, as received from the server.
+            Unknown(crate::runtime::values::Unknown<#unknown>),
+        }
+        #impls
     }
 }
 

@@ -377,9 +377,11 @@ impl Lowerer<'_> {
                 self.diags.warning(
                     schema.pointer.clone(),
                     format!(
-                        "`{}` do(es) not apply to {} values; ignored, as JSON Schema ignores them",
+                        "`{}` {} not apply to {} values; ignored, as JSON Schema ignores {}",
                         ignored.join("`, `"),
-                        type_word(ty).to_ascii_lowercase()
+                        if ignored.len() == 1 { "does" } else { "do" },
+                        type_word(ty).to_ascii_lowercase(),
+                        if ignored.len() == 1 { "it" } else { "them" },
                     ),
                 );
             }

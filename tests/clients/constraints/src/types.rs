@@ -29,9 +29,9 @@ pub struct Limits {
 pub type LimitsCode = crate::runtime::Checked<::std::string::String, LimitsCodeRule>;
 /// Spec: `#/components/schemas/Limits/properties/color`
 ///
-/// Values the spec does not list deserialize to `Unknown`, so a new server
-/// value never breaks a whole response; `Unknown` cannot be built by callers,
-/// so requests only ever carry listed values.
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, so requests only
+/// ever carry listed values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitsColor {
@@ -46,56 +46,19 @@ pub enum LimitsColor {
     /// A value the spec does not list, as received from the server.
     Unknown(crate::runtime::values::Unknown<::std::string::String>),
 }
-impl LimitsColor {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "red",
-            Self::Green => "green",
-            Self::LightBlue => "light-blue",
-            Self::V2x => "2x",
-            Self::Unknown(value) => value.get(),
-        }
+crate::runtime::values::string_enum!(
+    LimitsColor { Red => "red", Green => "green", LightBlue => "light-blue", V2x => "2x"
     }
-}
-impl ::std::fmt::Display for LimitsColor {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for LimitsColor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LimitsColor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(
-            match value.as_str() {
-                "red" => Self::Red,
-                "green" => Self::Green,
-                "light-blue" => Self::LightBlue,
-                "2x" => Self::V2x,
-                _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
-            },
-        )
-    }
-}
+);
 /// Checked against the spec's constraints for `count`.
 ///
 /// Spec: `#/components/schemas/Limits/properties/count`
 pub type LimitsCount = crate::runtime::Checked<i64, LimitsCountRule>;
 /// Spec: `#/components/schemas/Limits/properties/level`
 ///
-/// Values the spec does not list deserialize to `Unknown`; callers cannot build it.
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, so requests only
+/// ever carry listed values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitsLevel {
@@ -108,40 +71,7 @@ pub enum LimitsLevel {
     /// A value the spec does not list, as received from the server.
     Unknown(crate::runtime::values::Unknown<i64>),
 }
-impl LimitsLevel {
-    /// The value on the wire.
-    pub fn value(&self) -> i64 {
-        match self {
-            Self::V1 => 1,
-            Self::V2 => 2,
-            Self::V3 => 3,
-            Self::Unknown(value) => *value.get(),
-        }
-    }
-}
-impl ::serde::Serialize for LimitsLevel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LimitsLevel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value {
-                1 => Self::V1,
-                2 => Self::V2,
-                3 => Self::V3,
-                _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
-            },
-        )
-    }
-}
+crate::runtime::values::integer_enum!(LimitsLevel { V1 => 1, V2 => 2, V3 => 3 });
 /// Checked against the spec's constraints for `ratio`.
 ///
 /// Spec: `#/components/schemas/Limits/properties/ratio`

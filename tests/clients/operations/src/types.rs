@@ -65,9 +65,9 @@ pub struct GetPhotoParams {
 }
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/1/schema`
 ///
-/// Values the spec does not list deserialize to `Unknown`, so a new server
-/// value never breaks a whole response; `Unknown` cannot be built by callers,
-/// so requests only ever carry listed values.
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, so requests only
+/// ever carry listed values.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPhotoSize {
@@ -78,45 +78,9 @@ pub enum GetPhotoSize {
     /// A value the spec does not list, as received from the server.
     Unknown(crate::runtime::values::Unknown<::std::string::String>),
 }
-impl GetPhotoSize {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "small",
-            Self::Large => "large",
-            Self::Unknown(value) => value.get(),
-        }
-    }
-}
-impl ::std::fmt::Display for GetPhotoSize {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for GetPhotoSize {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetPhotoSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(
-            match value.as_str() {
-                "small" => Self::Small,
-                "large" => Self::Large,
-                _ => Self::Unknown(crate::runtime::values::Unknown::new(value)),
-            },
-        )
-    }
-}
+crate::runtime::values::string_enum!(
+    GetPhotoSize { Small => "small", Large => "large" }
+);
 /// Checked against the spec's constraints for `X-Trace`.
 ///
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/4/schema`

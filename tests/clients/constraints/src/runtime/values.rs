@@ -80,3 +80,87 @@ pub fn discriminator(value: &::serde_json::Value, property: &str) -> Result<Stri
         None => Err(format!("missing discriminator property `{property}`")),
     }
 }
+
+/// Implements `as_str`, `Display`, `Serialize` and `Deserialize` for a generated string
+/// enum, whose last variant is `Unknown(Unknown<String>)`: listed values map to their
+/// variants, anything else deserializes to `Unknown`.
+#[allow(
+    unused_macros,
+    reason = "used by generated string enums; a spec without them leaves it unused"
+)]
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
+        impl $name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(value) => value.get(),
+                }
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(match value.as_str() {
+                    $($value => Self::$variant,)*
+                    _ => Self::Unknown($crate::runtime::values::Unknown::new(value)),
+                })
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "used by generated string enums; a spec without them leaves it unused"
+)]
+pub(crate) use string_enum;
+
+/// Implements `value`, `Serialize` and `Deserialize` for a generated integer enum, whose
+/// last variant is `Unknown(Unknown<i64>)`.
+#[allow(
+    unused_macros,
+    reason = "used by generated integer enums; a spec without them leaves it unused"
+)]
+macro_rules! integer_enum {
+    ($name:ident { $($variant:ident => $value:literal),* $(,)? }) => {
+        impl $name {
+            /// The value on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    $(Self::$variant => $value,)*
+                    Self::Unknown(value) => *value.get(),
+                }
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <i64 as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(match value {
+                    $($value => Self::$variant,)*
+                    _ => Self::Unknown($crate::runtime::values::Unknown::new(value)),
+                })
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "used by generated integer enums; a spec without them leaves it unused"
+)]
+pub(crate) use integer_enum;
