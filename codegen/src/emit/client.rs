@@ -402,14 +402,14 @@ fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream 
         let literal = encode_literal(&rest[..start]);
         if !literal.is_empty() {
             let literal = lit(&literal);
-            pieces.push(quote!(path.push_str(#literal);));
+            pieces.push(quote!(request_path.push_str(#literal);));
         }
         let name = &rest[start + 1..start + len];
         match values.iter().find(|(wire, _)| wire == name) {
-            Some((_, value)) => pieces.push(quote!(path.push_str(&#value);)),
+            Some((_, value)) => pieces.push(quote!(request_path.push_str(&#value);)),
             None => {
                 let literal = lit(&encode_literal(&rest[start..start + len + 1]));
-                pieces.push(quote!(path.push_str(#literal);));
+                pieces.push(quote!(request_path.push_str(#literal);));
             }
         }
         rest = &rest[start + len + 1..];
@@ -421,13 +421,13 @@ fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream 
     }
     if !literal.is_empty() {
         let literal = lit(&literal);
-        pieces.push(quote!(path.push_str(#literal);));
+        pieces.push(quote!(request_path.push_str(#literal);));
     }
     quote! {
         {
-            let mut path = ::std::string::String::new();
+            let mut request_path = ::std::string::String::new();
             #(#pieces)*
-            path
+            request_path
         }
     }
 }

@@ -300,7 +300,15 @@ impl Lowerer<'_> {
                 }
             }
         }
-        let mut arg_names = Namer::with_reserved(&["self", "params", "body", "options"]);
+        // The generated method body uses `request`, `response` and `request_path` as locals.
+        let mut arg_names = Namer::with_reserved(&[
+            "self",
+            "params",
+            "body",
+            "request",
+            "response",
+            "request_path",
+        ]);
         let mut field_names = Namer::new();
         let mut params = Vec::new();
         let template_params = template_names(path);

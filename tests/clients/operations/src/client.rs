@@ -148,26 +148,28 @@ impl Client {
             security: &[&[&SCHEME_API_KEY]],
         };
         let mut request = crate::runtime::http::Request::new({
-            let mut path = ::std::string::String::new();
-            path.push_str("/pets/");
-            path.push_str(
-                &crate::runtime::encoding::path_param(
-                    "petId",
-                    pet_id,
-                    crate::runtime::encoding::Style::Simple,
-                    false,
-                ),
-            );
-            path.push_str("/photos/");
-            path.push_str(
-                &crate::runtime::encoding::path_param(
-                    "index",
-                    &index,
-                    crate::runtime::encoding::Style::Simple,
-                    false,
-                ),
-            );
-            path
+            let mut request_path = ::std::string::String::new();
+            request_path.push_str("/pets/");
+            request_path
+                .push_str(
+                    &crate::runtime::encoding::path_param(
+                        "petId",
+                        pet_id,
+                        crate::runtime::encoding::Style::Simple,
+                        false,
+                    ),
+                );
+            request_path.push_str("/photos/");
+            request_path
+                .push_str(
+                    &crate::runtime::encoding::path_param(
+                        "index",
+                        &index,
+                        crate::runtime::encoding::Style::Simple,
+                        false,
+                    ),
+                );
+            request_path
         });
         if let ::std::option::Option::Some(value) = &params.size {
             crate::runtime::encoding::query_param(
@@ -388,18 +390,19 @@ impl Client {
             security: &[&[&SCHEME_API_KEY]],
         };
         let request = crate::runtime::http::Request::new({
-            let mut path = ::std::string::String::new();
-            path.push_str("/a$b/");
-            path.push_str(
-                &crate::runtime::encoding::path_param(
-                    "id",
-                    id,
-                    crate::runtime::encoding::Style::Simple,
-                    false,
-                ),
-            );
-            path.push_str("%23x");
-            path
+            let mut request_path = ::std::string::String::new();
+            request_path.push_str("/a$b/");
+            request_path
+                .push_str(
+                    &crate::runtime::encoding::path_param(
+                        "id",
+                        id,
+                        crate::runtime::encoding::Style::Simple,
+                        false,
+                    ),
+                );
+            request_path.push_str("%23x");
+            request_path
         });
         let response = self
             .core
