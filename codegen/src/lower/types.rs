@@ -84,10 +84,26 @@ impl Lowerer<'_> {
 
     /// Lowers the schema at `pointer` into the (declared) named type `id`.
     pub(crate) fn fill_named(&mut self, id: TypeId, pointer: &str) {
-        let schema = self.read_schema(pointer);
+        let outer = self.read_schema(pointer);
+        let mut docs_text = outer.doc_text();
+        // `allOf` with one inline member (often a slip for a plain schema): the type is
+        // that member, under this name.
+        let schema = match self.all_of_plan(&outer) {
+            AllOfPlan::Single(member) if !outer.all_of.is_empty() && !outer.nullable => {
+                let inner = self.read_schema(&member);
+                if inner.reference.is_none() {
+                    if docs_text.is_empty() {
+                        docs_text = inner.doc_text();
+                    }
+                    inner
+                } else {
+                    outer
+                }
+            }
+            _ => outer,
+        };
         let name = self.api.types[id.0].name.clone();
         let ctx = Ctx::new(name.clone(), name.clone());
-        let docs_text = schema.doc_text();
         let (kind, notes) = match self.shape_of(&schema) {
             Shape::Struct => (
                 TypeKind::Struct(self.lower_struct(&schema, &ctx)),
@@ -158,7 +174,7 @@ impl Lowerer<'_> {
                 return Lowered::any(format!("Untyped: {}", error.message()));
             }
         };
-        let name = name_from_pointer(&target);
+        let name = name_from_pointer(&self.doc.root, &target);
         let id = self.named_type(&target, &name);
         let nullable = match &self.api.types[id.0].kind {
             TypeKind::Alias(TypeRef::Option(_)) => false,
@@ -933,7 +949,7 @@ impl Lowerer<'_> {
                 .as_ref()
                 .and_then(|_| refs::resolve(&self.doc.root, member).ok());
             let candidate = match &target {
-                Some(target) => name_from_pointer(target),
+                Some(target) => name_from_pointer(&self.doc.root, target),
                 None => match member_schema.title.as_deref() {
                     Some(title) if !title.trim().is_empty() => names::type_name(title),
                     _ => match member_schema.types.as_slice() {
@@ -1112,7 +1128,7 @@ fn is_object_like(schema: &Schema) -> bool {
 
 /// A readable type name for the schema at `pointer`: `/components/schemas/Pet` → `Pet`,
 /// deeper pointers join their last meaningful tokens.
-pub(crate) fn name_from_pointer(pointer: &str) -> String {
+pub(crate) fn name_from_pointer(root: &Value, pointer: &str) -> String {
     const STRUCTURAL: &[&str] = &[
         "components",
         "schemas",
@@ -1134,6 +1150,25 @@ pub(crate) fn name_from_pointer(pointer: &str) -> String {
         "headers",
     ];
     let tokens = refs::split_pointer(pointer);
+    // Inside an operation: named after the operation and the part (`GetBResponse`).
+    if tokens.len() >= 4 && tokens[0] == "paths" {
+        if let Some(operation) = operation_name_at(root, &tokens) {
+            let part = if tokens.contains(&"responses".to_owned()) {
+                "Response"
+            } else if tokens.contains(&"requestBody".to_owned()) {
+                "Request"
+            } else {
+                "Param"
+            };
+            let tail: String = tokens[3..]
+                .iter()
+                .skip_while(|t| *t != "schema")
+                .filter(|t| !STRUCTURAL.contains(&t.as_str()) && t.parse::<usize>().is_err())
+                .map(|t| names::type_name(t))
+                .collect();
+            return format!("{operation}{part}{tail}");
+        }
+    }
     let meaningful: Vec<&String> = tokens
         .iter()
         .filter(|t| {
@@ -1182,4 +1217,18 @@ fn example_note(schema: &Schema) -> Option<String> {
         "Example"
     };
     Some(format!("{label}: {}", shown.join(", ")))
+}
+
+/// The type-name form of the operation a `/paths/{path}/{method}/...` pointer is in.
+fn operation_name_at(root: &Value, tokens: &[String]) -> Option<String> {
+    let method = tokens.get(2)?;
+    if !crate::ir::Method::ALL.iter().any(|(key, _)| key == method) {
+        return None;
+    }
+    let pointer = format!("/paths/{}/{method}", crate::diag::escape_token(&tokens[1]));
+    let id = root.pointer(&pointer)?.get("operationId").and_then(Value::as_str);
+    Some(match id {
+        Some(id) => names::type_name(&names::method_name_candidates(id).0),
+        None => names::type_name(&names::method_name_from_path(method, &tokens[1])),
+    })
 }
