@@ -4,6 +4,8 @@
 //! message and path of every violation; boundary values are accepted; open enums keep
 //! values the spec does not list.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use fixture_constraints::runtime::http::decode_json;
@@ -633,5 +635,62 @@ proptest! {
         prop_assert_eq!(refused(LimitsTags::new(items.clone())), expected.clone());
         let message = decode_error(&limits_json(&items));
         prop_assert!(message.starts_with(&expected[0]), "{}", message);
+    }
+}
+
+mod response_breaking_the_spec {
+    //! A 200 whose body breaks the spec's constraints is a typed error that keeps the raw
+    //! body and status, so the caller can still see what the server sent.
+
+    use super::common::{response, Server};
+    use fixture_constraints::runtime::Error;
+    use fixture_constraints::Client;
+
+    #[tokio::test]
+    async fn a_200_whose_body_breaks_max_length_is_an_invalid_response_with_the_raw_body() {
+        let body = br#"{"tags":["ok","toolong"],"code":"ABC","count":3,"ratio":0.5}"#;
+        let server = Server::start(response(
+            "200 OK",
+            &[("Content-Type", "application/json")],
+            body,
+        ))
+        .await;
+        let client = Client::new().with_base_url(server.base_url());
+        let error = client
+            .get_limits()
+            .await
+            .expect_err("tags[1] breaks maxLength 5");
+        match &error {
+            Error::InvalidResponse {
+                status,
+                body: raw,
+                message,
+                ..
+            } => {
+                assert_eq!(status.as_u16(), 200);
+                assert_eq!(raw.as_ref(), body.as_slice(), "the raw body is kept");
+                assert!(
+                    message.starts_with("tags[1]: expected at most 5 characters, got 7"),
+                    "{message}"
+                );
+            }
+            other => panic!("expected InvalidResponse, got {other:?}"),
+        }
+        assert_eq!(server.connections(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_valid_200_parses() {
+        let body = br#"{"tags":["ok"],"code":"ABC","count":3,"ratio":0.5}"#;
+        let server = Server::start(response(
+            "200 OK",
+            &[("Content-Type", "application/json")],
+            body,
+        ))
+        .await;
+        let client = Client::new().with_base_url(server.base_url());
+        let limits = client.get_limits().await.expect("valid").into_inner();
+        assert_eq!(limits.tags.as_slice(), ["ok"]);
+        assert_eq!(*limits.count, 3);
     }
 }

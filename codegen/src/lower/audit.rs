@@ -61,3 +61,48 @@ fn is_checked(api: &Api, ty: &TypeRef) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Prim, TypeKind, TypeRef};
+    use crate::locate::SourceFormat;
+
+    const SPEC: &str = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"Body": {"type": "object", "required": ["ids"],
+        "properties": {"ids": {"type": "array", "minItems": 6, "items": {"type": "string"}}}}}}}"#;
+
+    #[test]
+    fn a_constrained_field_with_its_rule_passes() {
+        let (api, doc, diags) = crate::analyze(SPEC, SourceFormat::Json).expect("loads");
+        assert!(!diags.has_errors(), "{diags}");
+        let mut again = Diagnostics::new();
+        audit(&api, &doc, &mut again);
+        assert!(again.is_empty(), "{again}");
+    }
+
+    #[test]
+    fn a_constrained_field_without_a_rule_is_refused() {
+        let (mut api, doc, _) = crate::analyze(SPEC, SourceFormat::Json).expect("loads");
+        // Simulate a lowering bug: the rule is lost and the field is a plain Vec.
+        for def in &mut api.types {
+            if let TypeKind::Struct(s) = &mut def.kind {
+                for field in &mut s.fields {
+                    field.ty = TypeRef::Vec(Box::new(TypeRef::Prim(Prim::String)));
+                }
+            }
+        }
+        let mut diags = Diagnostics::new();
+        audit(&api, &doc, &mut diags);
+        assert!(diags.has_errors());
+        let text = diags.to_string();
+        assert!(
+            text.contains("#/components/schemas/Body/properties/ids"),
+            "{text}"
+        );
+        assert!(
+            text.contains("refusing to generate an unchecked type"),
+            "{text}"
+        );
+    }
+}

@@ -1226,7 +1226,10 @@ fn operation_name_at(root: &Value, tokens: &[String]) -> Option<String> {
         return None;
     }
     let pointer = format!("/paths/{}/{method}", crate::diag::escape_token(&tokens[1]));
-    let id = root.pointer(&pointer)?.get("operationId").and_then(Value::as_str);
+    let id = root
+        .pointer(&pointer)?
+        .get("operationId")
+        .and_then(Value::as_str);
     Some(match id {
         Some(id) => names::type_name(&names::method_name_candidates(id).0),
         None => names::type_name(&names::method_name_from_path(method, &tokens[1])),
