@@ -68,7 +68,15 @@ impl Ctx {
 
 impl Lowerer<'_> {
     pub(crate) fn read_schema(&mut self, pointer: &str) -> Schema {
-        schema::read(&self.doc.root, pointer, self.doc.version, self.diags)
+        let schema = schema::read(&self.doc.root, pointer, self.doc.version, self.diags);
+        if schema.not.is_some() {
+            // Repeated reads of one node give the same warning; `Diagnostics` drops duplicates.
+            self.diags.warning(
+                child(pointer, "not"),
+                "`not` is not checked by the generated code (values it excludes are accepted)",
+            );
+        }
+        schema
     }
 
     /// The named type for the schema at `pointer` (made on first use).
