@@ -491,7 +491,11 @@ fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
         return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
     };
     if s.fields.is_empty() {
-        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+        // A schema without properties: an empty form (the body value carries nothing).
+        return quote!({
+            let _ = body;
+            crate::runtime::http::Body::Multipart(::std::vec::Vec::new())
+        });
     }
     let parts = s.fields.iter().map(|field| {
         let name = ident(&field.rust_name);
