@@ -7,6 +7,7 @@
 //! checks the files.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;

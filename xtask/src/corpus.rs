@@ -14,15 +14,20 @@
 //!   build against the dependency versions the workspace tests (cargo drops what is unused
 //!   and resolves what is missing).
 //!
-//! The exit code is non-zero when a spec fails to generate or its crate does not check
-//! clean (errors or warnings).
+//! A check shown as `ok (cached)` found the crate up to date (the same generated code was
+//! checked before): its messages are replayed and its time is not a compile time.
+//! The table's last column is the first line of the first problem: the generator's error
+//! or panic, else rustc's first error (else cargo's), else rustc's first warning. The exit
+//! code is non-zero when a spec fails to generate or its crate does not check clean
+//! (errors or warnings).
 
+use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -148,6 +153,9 @@ pub struct Messages {
     pub rendered: String,
     /// `build-finished.success`, when cargo got that far.
     pub build_success: Option<bool>,
+    /// Whether cargo found the crate up to date (`compiler-artifact.fresh`): its messages
+    /// were replayed from cache and the check time is not a compile time.
+    pub fresh: Option<bool>,
 }
 
 /// What `cargo check` said about one crate.
@@ -161,7 +169,8 @@ pub struct Check {
     pub peak_rss_mib: Option<f64>,
     /// Parsed messages of the generated crate.
     pub messages: Messages,
-    /// The first error, one line (rustc's, else cargo's, else the time limit).
+    /// The first error, one line (rustc's, else cargo's, else the time limit); for a
+    /// crate that checks with warnings only, the first warning.
     pub first_error: Option<String>,
 }
 
@@ -522,22 +531,42 @@ struct Panic {
     backtrace: String,
 }
 
-/// What the panic hook saw: location and backtrace (the payload only has the message).
-static PANIC_DETAILS: Mutex<Option<(String, String)>> = Mutex::new(None);
+thread_local! {
+    /// Set while [`catch_panic`] runs on this thread: the hook keeps the details quietly.
+    static CAPTURING: Cell<bool> = const { Cell::new(false) };
+    /// What the hook saw: location and backtrace (the payload only has the message).
+    static PANIC_DETAILS: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
 
-/// Runs `f`, turning a panic into an error, with a quiet hook that keeps the details.
+/// Installs, once per process, a panic hook that records panics of threads inside
+/// [`catch_panic`] and hands every other panic to the hook it replaced. The hook is never
+/// swapped back: other code (tests, `cargo xtask fuzz`) may install hooks of its own
+/// concurrently, and restoring ours would drop theirs.
+fn install_panic_hook() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CAPTURING.with(Cell::get) {
+                return previous(info);
+            }
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+                .unwrap_or_default();
+            let backtrace = std::backtrace::Backtrace::force_capture().to_string();
+            PANIC_DETAILS.with(|details| *details.borrow_mut() = Some((location, backtrace)));
+        }));
+    });
+}
+
+/// Runs `f`, turning a panic into an error (message, location, backtrace) without printing.
 fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|info| {
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-            .unwrap_or_default();
-        let backtrace = std::backtrace::Backtrace::force_capture().to_string();
-        *PANIC_DETAILS.lock().unwrap_or_else(|e| e.into_inner()) = Some((location, backtrace));
-    }));
+    install_panic_hook();
+    PANIC_DETAILS.with(|details| details.borrow_mut().take());
+    CAPTURING.with(|capturing| capturing.set(true));
     let result = std::panic::catch_unwind(AssertUnwindSafe(f));
-    std::panic::set_hook(previous);
+    CAPTURING.with(|capturing| capturing.set(false));
     result.map_err(|payload| {
         let message = if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_owned()
@@ -547,9 +576,7 @@ fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
             "(panic payload is not a string)".to_owned()
         };
         let (location, backtrace) = PANIC_DETAILS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
+            .with(|details| details.borrow_mut().take())
             .unwrap_or_default();
         Panic {
             message,
@@ -676,7 +703,14 @@ fn check_one(row: &Row, settings: &CheckSettings, target: &Path) -> Check {
             CheckStatus::Failed,
             Some(format!("cannot wait for cargo: {e}")),
         ),
-        Some(Ok(exit)) if exit.success() && messages.errors == 0 => (CheckStatus::Ok, None),
+        Some(Ok(exit)) if exit.success() && messages.errors == 0 => (
+            CheckStatus::Ok,
+            // Not clean either: show what is wrong.
+            messages
+                .distinct_warnings
+                .first()
+                .map(|m| m.first_line.clone()),
+        ),
         Some(Ok(exit)) => (
             CheckStatus::Failed,
             rustc_first.or_else(|| first_cargo_error(&log)).or_else(|| {
@@ -822,8 +856,11 @@ pub fn parse_messages(output: &str, manifest: &Path, crate_dir: &Path) -> Messag
             continue;
         };
         match value["reason"].as_str() {
-            Some("build-finished") => out.build_success = value["success"].as_bool(),
-            Some("compiler-message") => {}
+            Some("build-finished") => {
+                out.build_success = value["success"].as_bool();
+                continue;
+            }
+            Some("compiler-message" | "compiler-artifact") => {}
             _ => continue,
         }
         let ours = match value["manifest_path"].as_str() {
@@ -833,6 +870,10 @@ pub fn parse_messages(output: &str, manifest: &Path, crate_dir: &Path) -> Messag
             }),
         };
         if !ours {
+            continue;
+        }
+        if value["reason"] == "compiler-artifact" {
+            out.fresh = value["fresh"].as_bool();
             continue;
         }
         let message = &value["message"];
@@ -962,7 +1003,11 @@ pub fn render_table(rows: &[Row]) -> String {
                     format!("{:.0}", row.generate_ms)
                 },
                 generate_label(&row.generate),
-                row.check.status.label().to_owned(),
+                if row.check.messages.fresh == Some(true) {
+                    format!("{} (cached)", row.check.status.label())
+                } else {
+                    row.check.status.label().to_owned()
+                },
                 if checked {
                     format!("{:.1}", row.check.secs)
                 } else {
@@ -1035,7 +1080,7 @@ pub fn summary(report: &Report) -> String {
         let check_secs: f64 = report.rows.iter().map(|r| r.check.secs).sum();
         format!(
             "generated {generated}/{total}, checked clean {clean}/{total} \
-             (generate {generate_secs:.2} s, check {check_secs:.0} s"
+             (generate {generate_secs:.2} s, check {check_secs:.0} s summed"
         )
     } else {
         format!("generated {generated}/{total}, check skipped (generate {generate_secs:.2} s")
@@ -1096,6 +1141,7 @@ pub fn rows_json(rows: &[Row]) -> Value {
                 "check": row.check.status.key(),
                 "check_secs": if checked { json!((row.check.secs * 1000.0).round() / 1000.0) } else { Value::Null },
                 "check_peak_rss_mib": row.check.peak_rss_mib.map(|m| m.round()),
+                "check_fresh": row.check.messages.fresh,
                 "rustc_errors": if checked { json!(row.check.messages.errors) } else { Value::Null },
                 "rustc_warnings": if checked { json!(row.check.messages.warnings) } else { Value::Null },
                 "first_error": row.first_error(),
@@ -1169,16 +1215,24 @@ mod tests {
             "package_id": "path+file:///s/corpus/x#api-x@0.1.0",
             "message": {"level": "warning", "message": "unused import", "rendered": "warning: unused import\n", "spans": []}
         });
+        let artifact = json!({
+            "reason": "compiler-artifact",
+            "manifest_path": "/s/corpus/x/Cargo.toml",
+            "fresh": true
+        });
         let finished = json!({"reason": "build-finished", "success": false});
-        let output = [&error, &other, &error, &summary, &warning, &finished]
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let output = [
+            &error, &other, &error, &summary, &warning, &artifact, &finished,
+        ]
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
         let messages = parse_messages(&format!("{output}\nnot json\n"), &manifest, dir);
         assert_eq!(messages.errors, 2);
         assert_eq!(messages.warnings, 1);
         assert_eq!(messages.build_success, Some(false));
+        assert_eq!(messages.fresh, Some(true));
         assert_eq!(messages.distinct_errors.len(), 1);
         let first = &messages.distinct_errors[0];
         assert_eq!(

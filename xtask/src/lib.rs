@@ -2,5 +2,6 @@
 //! finding the vendored specs, generating, and comparing with (or writing) `generated/`.
 
 pub mod corpus;
+pub mod fuzz;
 pub mod sync;
 pub mod workspace;

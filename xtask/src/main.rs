@@ -44,6 +44,8 @@ enum Command {
     },
     /// Generate and `cargo check` a crate for every spec in a directory; print a table.
     Corpus(xtask::corpus::Args),
+    /// Fuzz the generator (structure-aware mutations of the project's specs) for a bounded time.
+    Fuzz(xtask::fuzz::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
             _ => codegen_workspace(check, deny_warnings),
         },
         Command::Corpus(args) => xtask::corpus::cli(&args),
+        Command::Fuzz(args) => xtask::fuzz::cli(&args),
     };
     match result {
         Ok(code) => code,

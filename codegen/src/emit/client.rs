@@ -16,16 +16,16 @@ pub fn client_module(api: &Api) -> TokenStream {
         .first()
         .map(|s| s.url.clone())
         .unwrap_or_default();
-    let url_doc = match api.servers.first() {
+    let url_doc = doc_lines(&match api.servers.first() {
         Some(server) if !server.description.is_empty() => {
             format!(
-                " The spec's first server ({}).",
+                "The spec's first server ({}).",
                 server.description.replace('`', "'")
             )
         }
-        Some(_) => " The spec's first server.".to_owned(),
-        None => " The spec lists no server: set one with [`Client::with_base_url`].".to_owned(),
-    };
+        Some(_) => "The spec's first server.".to_owned(),
+        None => "The spec lists no server: set one with [`Client::with_base_url`].".to_owned(),
+    });
     let default_url = lit(&default_url);
     // Only schemes some operation uses get a static (others would be dead code).
     let used: Vec<usize> = (0..api.security_schemes.len())
@@ -110,7 +110,7 @@ pub fn client_module(api: &Api) -> TokenStream {
     ));
     quote! {
         //! The API client: one async method per operation.
-        #[doc = #url_doc]
+        #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
         #(#schemes)*
         #client_doc

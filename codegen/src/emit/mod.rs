@@ -24,6 +24,8 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// `#[doc = "..."]` lines for `text`, one attribute per line, UTF-8 intact.
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
     let mut out = TokenStream::new();
+    // A lone `\r` may not stand in a doc comment: every line break becomes `\n`.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let text = text.trim_end();
     if text.is_empty() {
         return out;

@@ -196,11 +196,11 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream)
             #(#tags)|* => ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
         }
     });
-    let doc = format!("Tagged by the `{property}` property.");
+    let doc = super::doc_lines(&format!("Tagged by the `{property}` property."));
     quote! {
         #docs
         ///
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
@@ -222,12 +222,12 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream)
 fn outcome_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let doc = format!(" Status `{}`.", v.tags.join(", "));
+        let doc = super::doc_lines(&format!("Status `{}`.", v.tags.join(", ")));
         if v.ty == TypeRef::Prim(crate::ir::Prim::Unit) {
-            quote!(#[doc = #doc] #variant,)
+            quote!(#doc #variant,)
         } else {
             let ty = ty_tokens(api, &v.ty, true);
-            quote!(#[doc = #doc] #variant(#ty),)
+            quote!(#doc #variant(#ty),)
         }
     });
     quote! {
@@ -244,12 +244,12 @@ fn rule_def(api: &Api, rule: &RuleDef) -> TokenStream {
     let ty = ty_tokens(api, &rule.ty, true);
     let label = lit(&rule.label);
     let body = checks_tokens(&quote!(value), &rule.ty, &rule.checks);
-    let doc = format!(
-        " The spec's constraints for `{}`.",
+    let doc = super::doc_lines(&format!(
+        "The spec's constraints for `{}`.",
         rule.label.replace('`', "'")
-    );
+    ));
     quote! {
-        #[doc = #doc]
+        #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct #name;
         impl crate::runtime::Rule<#ty> for #name {

@@ -27,15 +27,25 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
                 continue;
             };
             // Object keywords on structs are reported by lowering; the rest must be enforced.
-            let needs_rule = schema
-                .assertions
-                .applicable(*ty)
-                .iter()
-                .any(|keyword| !matches!(*keyword, "minProperties" | "maxProperties"))
-                && schema.enum_values.is_none()
-                && schema.all_of.is_empty()
-                && schema.one_of.is_empty()
-                && schema.any_of.is_empty();
+            let needs_rule =
+                schema
+                    .assertions
+                    .applicable(*ty)
+                    .iter()
+                    .any(|keyword| match *keyword {
+                        "minProperties" | "maxProperties" => false,
+                        // An invalid pattern is reported (and left unchecked) by lowering.
+                        "pattern" => schema
+                            .assertions
+                            .pattern
+                            .as_deref()
+                            .is_some_and(|p| regress::Regex::new(p).is_ok()),
+                        _ => true,
+                    })
+                    && schema.enum_values.is_none()
+                    && schema.all_of.is_empty()
+                    && schema.one_of.is_empty()
+                    && schema.any_of.is_empty();
             if needs_rule && !is_checked(api, &field.ty) {
                 diags.error(
                     field.docs.pointer.clone(),

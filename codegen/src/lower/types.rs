@@ -699,7 +699,7 @@ impl Lowerer<'_> {
     /// A struct from `properties` (and, for `allOf`, the properties of every member).
     fn lower_struct(&mut self, schema: &Schema, ctx: &Ctx) -> Struct {
         let mut parts = Vec::new();
-        self.collect_object_parts(schema, &mut parts, 0);
+        self.collect_object_parts(schema, &mut parts, &mut std::collections::HashSet::new(), 0);
         let mut properties: Vec<(String, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional = Sub::Absent;
@@ -796,7 +796,18 @@ impl Lowerer<'_> {
     }
 
     /// The members of an `allOf` (recursively, references followed) that add properties.
-    fn collect_object_parts(&mut self, schema: &Schema, parts: &mut Vec<Schema>, depth: usize) {
+    fn collect_object_parts(
+        &mut self,
+        schema: &Schema,
+        parts: &mut Vec<Schema>,
+        seen: &mut std::collections::HashSet<String>,
+        depth: usize,
+    ) {
+        // A member met before (diamonds, or `allOf` reaching itself) adds nothing new;
+        // skipping it also keeps self-references from recursing exponentially.
+        if !seen.insert(schema.pointer.clone()) {
+            return;
+        }
         if depth > 32 {
             self.diags.warning(
                 schema.pointer.clone(),
@@ -808,7 +819,7 @@ impl Lowerer<'_> {
             let Some(member) = self.resolved_schema(&member) else {
                 continue;
             };
-            self.collect_object_parts(&member, parts, depth + 1);
+            self.collect_object_parts(&member, parts, seen, depth + 1);
         }
         parts.push(schema.clone());
     }
