@@ -41,6 +41,7 @@
 //! | struct field added, optional | breaking (struct literals must name it) | non-breaking |
 //! | struct field removed, renamed, retyped | breaking | breaking |
 //! | field required <-> optional, nullable changed | breaking (`T` <-> `Option<T>`) | breaking |
+//! | optional <-> nullable with the Rust type still `Option<T>` | needs review (`None` omitted vs sent as `null`) | non-breaking |
 //! | format changed (`String` -> `Uuid`, `i32` -> `i64`, ...) | breaking | breaking |
 //! | enum value added | non-breaking | non-breaking (`#[non_exhaustive]` + `Unknown`) |
 //! | enum value removed | breaking | breaking |
@@ -56,6 +57,13 @@
 //! | default server (`DEFAULT_BASE_URL`) changed | needs review | |
 //! | other servers added/removed | non-breaking | |
 //! | type renamed / removed / added | breaking / breaking / non-breaking | |
+//! | type changed kind (struct <-> enum <-> union <-> alias) | breaking | breaking |
+//! | `additionalProperties` map added / removed | breaking / breaking | non-breaking / breaking |
+//! | `additionalProperties: false` added (unknown fields refused) | non-breaking | needs review |
+//! | union discriminator or variant tags changed | needs review | needs review |
+//! | response status documented with the Rust types unchanged | | non-breaking |
+//! | operation deprecated / undeprecated | non-breaking | |
+//! | docs, examples, `info`, the OpenAPI version | not reported | not reported |
 //!
 //! Adding an optional field to a struct is breaking on the request side because the
 //! generated structs have public fields and are not `#[non_exhaustive]`: a struct
@@ -73,7 +81,7 @@
 //! `y` and minor and patch bumps increment `z` (for `0.0.z` every bump increments `z`;
 //! from `1.0.0` on, the usual semver rules).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::str::FromStr;
 
@@ -694,6 +702,12 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     Report { changes }
 }
 
+/// [`Report::summary`] as a function: at most `max_lines` lines for a terminal (what
+/// `cargo xtask codegen` prints when it changes the generated crate).
+pub fn summary(report: &Report, max_lines: usize) -> String {
+    report.summary(max_lines)
+}
+
 /// Loads a spec for comparison: its IR, or the rendered diagnostics when it does not load
 /// or has errors.
 pub fn load_api(text: &str, name: &str) -> Result<Api, String> {
@@ -1064,6 +1078,7 @@ impl Matching {
             new,
             m: &mut m,
             visited: HashSet::new(),
+            pending: VecDeque::new(),
         };
         finder.walk_operations();
         m.match_by_structure(old, new);
@@ -1251,6 +1266,9 @@ struct RenameFinder<'a, 'm> {
     new: &'a Api,
     m: &'m mut Matching,
     visited: HashSet<(usize, usize)>,
+    /// Pairs of types met at the same position, to look at breadth-first (no recursion,
+    /// so deep type graphs cannot overflow the stack; nearer positions decide first).
+    pending: VecDeque<(usize, usize)>,
 }
 
 impl<'a> RenameFinder<'a, '_> {
@@ -1299,6 +1317,7 @@ impl<'a> RenameFinder<'a, '_> {
                 }
             }
         }
+        self.drain();
     }
 
     fn walk(&mut self, old: &'a TypeRef, new: &'a TypeRef) {
@@ -1317,15 +1336,30 @@ impl<'a> RenameFinder<'a, '_> {
     }
 
     fn pair_ids(&mut self, a: usize, b: usize) {
-        if !self.visited.insert((a, b)) {
-            return;
+        if self.visited.insert((a, b)) {
+            self.pending.push_back((a, b));
         }
-        if self.m.old_to_new.get(a).copied().flatten() != Some(b) && !self.m.pair(a, b) {
-            return;
+    }
+
+    fn drain(&mut self) {
+        while let Some((a, b)) = self.pending.pop_front() {
+            self.expand(a, b);
         }
+    }
+
+    /// Pairs `a` and `b` when both are unmatched and of the same kind, then queues the
+    /// types at their common positions.
+    fn expand(&mut self, a: usize, b: usize) {
         let (Some(da), Some(db)) = (self.old.types.get(a), self.new.types.get(b)) else {
             return;
         };
+        if self.m.old_to_new.get(a).copied().flatten() != Some(b) {
+            // A rename keeps the kind of type (a struct stays a struct, ...).
+            let same_kind = std::mem::discriminant(&da.kind) == std::mem::discriminant(&db.kind);
+            if !same_kind || !self.m.pair(a, b) {
+                return;
+            }
+        }
         match (&da.kind, &db.kind) {
             (TypeKind::Struct(x), TypeKind::Struct(y)) => {
                 for fx in &x.fields {
@@ -1988,7 +2022,7 @@ impl<'a> Differ<'a> {
             set.iter()
                 .map(|alt| {
                     if alt.is_empty() {
-                        "none".to_owned()
+                        "anonymous".to_owned()
                     } else {
                         alt.iter()
                             .map(|s| format!("`{s}`"))
@@ -2404,7 +2438,7 @@ impl<'a> Differ<'a> {
                     ChangeKind::TypeRenamed,
                     &b.name,
                     format!(
-                        "type renamed `{}` -> `{}` (a `$ref` or schema rename): code naming `{}` no longer compiles",
+                        "type renamed `{}` -> `{}`: code naming `{}` no longer compiles",
                         a.name, b.name, a.name
                     ),
                 );
@@ -2585,17 +2619,20 @@ impl<'a> Differ<'a> {
         }
         if o.deny_unknown != n.deny_unknown {
             let (severity, message) = if n.deny_unknown {
-                (
-                    if side.response {
-                        Severity::NeedsReview
-                    } else {
-                        Severity::NonBreaking
-                    },
-                    format!(
-                        "unknown properties are now refused (`additionalProperties: false`, {} side): responses with extra properties no longer parse",
-                        side.text()
-                    ),
-                )
+                if side.response {
+                    (
+                        Severity::NeedsReview,
+                        format!(
+                            "unknown properties are now refused (`additionalProperties: false`, {} side): responses with extra properties no longer parse",
+                            side.text()
+                        ),
+                    )
+                } else {
+                    (
+                        Severity::NonBreaking,
+                        "unknown properties are now refused (`additionalProperties: false`, request side: only parsing checks it, and callers build these values)".to_owned(),
+                    )
+                }
             } else {
                 (
                     Severity::NonBreaking,
@@ -2644,13 +2681,29 @@ impl<'a> Differ<'a> {
                 Severity::Breaking,
                 format!("{}: `{to}` -> `{tn}`", what.join(", ")),
             )
-        } else {
+        } else if side.request {
+            // Same `Option<T>`; only serialization differs: an optional field omits
+            // `None`, a required nullable one sends `null`.
             (
                 Severity::NeedsReview,
                 format!(
-                    "{}: the Rust type stays `{tn}` but `None` means something else on the wire ({} side)",
+                    "{}: the Rust type stays `{tn}`, but `None` is now {} ({} side)",
                     what.join(", "),
+                    if n.optional {
+                        "omitted instead of sent as `null`"
+                    } else {
+                        "sent as `null` instead of omitted"
+                    },
                     side.text()
+                ),
+            )
+        } else {
+            // Parsing reads an absent field and `null` alike as `None`.
+            (
+                Severity::NonBreaking,
+                format!(
+                    "{}: the Rust type stays `{tn}` and parsing reads absent and `null` alike (response side)",
+                    what.join(", ")
                 ),
             )
         };

@@ -200,6 +200,11 @@ fn every_case_is_classified() {
                 (N, K::ResponseAdded),
             ],
         ),
+        // Unions are exhaustive enums: a new variant breaks `match`es over responses.
+        (
+            "union-variant-added",
+            &[(B, K::UnionVariantAdded), (N, K::TypeAdded)],
+        ),
         ("nullable-equivalent", &[]),
     ];
     let mut failures = Vec::new();

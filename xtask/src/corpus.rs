@@ -167,6 +167,9 @@ pub struct Check {
     pub secs: f64,
     /// Peak resident memory of cargo and its children (sampled every 250 ms; Linux only).
     pub peak_rss_mib: Option<f64>,
+    /// Cargo waited for another cargo's lock (on the target directory or the package
+    /// cache): `secs` includes the wait.
+    pub waited_for_lock: bool,
     /// Parsed messages of the generated crate.
     pub messages: Messages,
     /// The first error, one line (rustc's, else cargo's, else the time limit); for a
@@ -180,6 +183,7 @@ impl Check {
             status: CheckStatus::Skipped,
             secs: 0.0,
             peak_rss_mib: None,
+            waited_for_lock: false,
             messages: Messages::default(),
             first_error: None,
         }
@@ -651,6 +655,7 @@ fn check_one(row: &Row, settings: &CheckSettings, target: &Path) -> Check {
         status: CheckStatus::Failed,
         secs: 0.0,
         peak_rss_mib: None,
+        waited_for_lock: false,
         messages: Messages::default(),
         first_error: Some(message),
     };
@@ -725,6 +730,7 @@ fn check_one(row: &Row, settings: &CheckSettings, target: &Path) -> Check {
         status,
         secs,
         peak_rss_mib: peak_rss_kib.map(|kib| kib as f64 / 1024.0),
+        waited_for_lock: log.contains("Blocking waiting for file lock"),
         messages,
         first_error,
     }
@@ -1009,7 +1015,8 @@ pub fn render_table(rows: &[Row]) -> String {
                     row.check.status.label().to_owned()
                 },
                 if checked {
-                    format!("{:.1}", row.check.secs)
+                    let mark = if row.check.waited_for_lock { "*" } else { "" };
+                    format!("{:.1}{mark}", row.check.secs)
                 } else {
                     dash()
                 },
@@ -1058,6 +1065,9 @@ pub fn render_table(rows: &[Row]) -> String {
     line(&mut out, &rule);
     for row in &cells {
         line(&mut out, row);
+    }
+    if rows.iter().any(|row| row.check.waited_for_lock) {
+        out.push_str("\n\\* includes time spent waiting for another cargo's lock\n");
     }
     out
 }
@@ -1142,6 +1152,7 @@ pub fn rows_json(rows: &[Row]) -> Value {
                 "check_secs": if checked { json!((row.check.secs * 1000.0).round() / 1000.0) } else { Value::Null },
                 "check_peak_rss_mib": row.check.peak_rss_mib.map(|m| m.round()),
                 "check_fresh": row.check.messages.fresh,
+                "check_waited_for_lock": row.check.waited_for_lock,
                 "rustc_errors": if checked { json!(row.check.messages.errors) } else { Value::Null },
                 "rustc_warnings": if checked { json!(row.check.messages.warnings) } else { Value::Null },
                 "first_error": row.first_error(),
@@ -1263,6 +1274,7 @@ mod tests {
                 status: CheckStatus::Failed,
                 secs: 3.0,
                 peak_rss_mib: Some(100.0),
+                waited_for_lock: false,
                 messages: Messages {
                     errors: 1,
                     ..Messages::default()

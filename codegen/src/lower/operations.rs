@@ -585,6 +585,26 @@ impl Lowerer<'_> {
         let mut namer = Namer::new();
         let mut fields = Vec::new();
         let mut files = Vec::new();
+        if schema.properties.is_empty() && schema.types.contains(&crate::schema::JsonType::String) {
+            // Not an object: the whole body is one file. Sent as a part named `file`.
+            self.diags.warning(
+                schema.pointer.clone(),
+                "a `multipart/form-data` body must be an object; this string schema is sent as one file part named `file`",
+            );
+            files.push("file".to_owned());
+            fields.push(Field {
+                rust_name: "file".to_owned(),
+                wire_name: "file".to_owned(),
+                ty: TypeRef::Prim(Prim::Bytes),
+                optional: false,
+                nullable: false,
+                docs: Docs {
+                    text: schema.doc_text(),
+                    pointer: schema.pointer.clone(),
+                    notes: Vec::new(),
+                },
+            });
+        }
         for (wire_name, property_pointer) in &schema.properties {
             let Some(property) = self.resolved_schema(property_pointer) else {
                 continue;
