@@ -2,6 +2,7 @@
 //! finding the vendored specs, generating, and comparing with (or writing) `generated/`.
 
 pub mod corpus;
+pub mod diff;
 pub mod fuzz;
 pub mod sync;
 pub mod workspace;

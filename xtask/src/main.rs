@@ -44,6 +44,8 @@ enum Command {
     },
     /// Generate and `cargo check` a crate for every spec in a directory; print a table.
     Corpus(xtask::corpus::Args),
+    /// Report what changed between two specs for users of the generated crate.
+    Diff(xtask::diff::Args),
     /// Fuzz the generator (structure-aware mutations of the project's specs) for a bounded time.
     Fuzz(xtask::fuzz::Args),
 }
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
         },
         Command::Corpus(args) => xtask::corpus::cli(&args),
         Command::Fuzz(args) => xtask::fuzz::cli(&args),
+        Command::Diff(args) => xtask::diff::cli(&args),
     };
     match result {
         Ok(code) => code,
@@ -107,6 +110,12 @@ fn codegen_workspace(check: bool, deny_warnings: bool) -> Result<ExitCode, Strin
         )? != ExitCode::SUCCESS
         {
             code = ExitCode::FAILURE;
+        }
+        // The spec changed since the last commit: say what that means for users.
+        if !check {
+            if let Some(summary) = xtask::diff::summary_since_head(&root, &target.spec, 15) {
+                println!("{summary}");
+            }
         }
     }
     Ok(code)
