@@ -295,15 +295,45 @@ impl Checker {
         let shown: Vec<String> = allowed.iter().map(ToString::to_string).collect();
         if count < min {
             self.report(format!(
-                "expected at least {min} items equal to {}, got {count}",
+                "expected at least {min} {} equal to {}, got {count}",
+                plural(min, "item", "items"),
                 shown.join(" or ")
             ));
         }
         if let Some(max) = max.filter(|max| count > *max) {
             self.report(format!(
-                "expected at most {max} items equal to {}, got {count}",
+                "expected at most {max} {} equal to {}, got {count}",
+                plural(max, "item", "items"),
                 shown.join(" or ")
             ));
+        }
+    }
+
+    /// `dependentRequired`: for each `(property, needs)`, when `property` is present in the
+    /// value's JSON form, every name in `needs` must be present too.
+    pub fn dependent_required<T: ::serde::Serialize>(
+        &mut self,
+        value: &T,
+        rules: &[(&str, &[&str])],
+    ) {
+        let Ok(::serde_json::Value::Object(object)) = ::serde_json::to_value(value) else {
+            return;
+        };
+        for (property, needs) in rules {
+            if !object.contains_key(*property) {
+                continue;
+            }
+            let missing: Vec<&str> = needs
+                .iter()
+                .copied()
+                .filter(|n| !object.contains_key(*n))
+                .collect();
+            if !missing.is_empty() {
+                self.report(format!(
+                    "`{property}` is present, so `{}` must be too",
+                    missing.join("`, `")
+                ));
+            }
         }
     }
 
@@ -350,6 +380,14 @@ impl Pattern {
         self.regex
             .get_or_init(|| ::regress::Regex::new(self.source).ok())
             .as_ref()
+    }
+}
+
+/// The number of properties in the JSON form of `value` (structs with `minProperties`).
+pub fn property_count<T: ::serde::Serialize>(value: &T) -> usize {
+    match ::serde_json::to_value(value) {
+        Ok(::serde_json::Value::Object(object)) => object.len(),
+        _ => 0,
     }
 }
 

@@ -317,6 +317,8 @@ pub enum Check {
     OneOfValues(Vec<String>),
     /// Map keys must match `patternProperties`/`propertyNames` patterns.
     KeyPattern(String),
+    /// `dependentRequired`: when the first property is present, the others must be too.
+    DependentRequired(Vec<(String, Vec<String>)>),
     /// `contains` (with a `const` or `enum` schema) and `minContains`/`maxContains`:
     /// between `min` and `max` items equal one of the allowed JSON texts.
     Contains {

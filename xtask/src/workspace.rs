@@ -14,6 +14,7 @@ pub const GENERATED_CRATE: &str = "mountsea-suno";
 pub const FIXTURE_CLIENTS: &[(&str, &str, &str)] = &[
     ("operations.yaml", "operations", "fixture-operations"),
     ("constraints.yaml", "constraints", "fixture-constraints"),
+    ("v31-schemas.yaml", "v31", "fixture-v31"),
 ];
 
 /// One spec → crate generation.

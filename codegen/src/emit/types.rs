@@ -371,11 +371,21 @@ fn check_tokens(value: &TokenStream, ty: &TypeRef, check: &Check) -> TokenStream
         }
         Check::MinProperties(n) => {
             let n = usize_lit(*n);
-            quote!(checker.min_properties(#value.len(), #n);)
+            let len = property_count(value, ty);
+            quote!(checker.min_properties(#len, #n);)
         }
         Check::MaxProperties(n) => {
             let n = usize_lit(*n);
-            quote!(checker.max_properties(#value.len(), #n);)
+            let len = property_count(value, ty);
+            quote!(checker.max_properties(#len, #n);)
+        }
+        Check::DependentRequired(rules) => {
+            let rules = rules.iter().map(|(name, needs)| {
+                let name = lit(name);
+                let needs = needs.iter().map(|n| lit(n));
+                quote!((#name, &[#(#needs),*] as &[&str]))
+            });
+            quote!(checker.dependent_required(#value, &[#(#rules),*]);)
         }
         Check::OneOfValues(texts) => {
             let texts = texts.iter().map(|t| lit(t));
@@ -405,5 +415,13 @@ fn check_tokens(value: &TokenStream, ty: &TypeRef, check: &Check) -> TokenStream
                 }
             }
         }
+    }
+}
+
+/// The number of properties of `value`: `len()` for maps, the JSON form's for structs.
+fn property_count(value: &TokenStream, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(_) => quote!(crate::runtime::validate::property_count(#value)),
+        _ => quote!(#value.len()),
     }
 }

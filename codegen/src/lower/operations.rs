@@ -544,6 +544,7 @@ impl Lowerer<'_> {
             return None;
         };
         let (media, kind) = pick_media(content.keys().map(String::as_str), true)?;
+        self.warn_item_schema(&child(&target, "content"), content);
         let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
         let has_schema = self.root().pointer(&schema_pointer).is_some();
         let ctx = Ctx::new(format!("{type_base}Request"), "body");
@@ -730,6 +731,7 @@ impl Lowerer<'_> {
             };
             let (kind, ty, content_type) = match node.get("content") {
                 Some(Value::Object(content)) if !content.is_empty() => {
+                    self.warn_item_schema(&child(&target, "content"), content);
                     match pick_media(content.keys().map(String::as_str), false) {
                         Some((media, BodyKind::Json)) => {
                             let schema_pointer =
@@ -813,6 +815,22 @@ impl Lowerer<'_> {
         };
         def.role = crate::ir::Role::Outcome;
         Some(Err(id))
+    }
+
+    /// OpenAPI 3.2 streams (`itemSchema`) are not generated yet: say so.
+    fn warn_item_schema(
+        &mut self,
+        content_pointer: &str,
+        content: &serde_json::Map<String, Value>,
+    ) {
+        for (media, object) in content {
+            if object.get("itemSchema").is_some() {
+                self.diags.warning(
+                    child(&child(content_pointer, media), "itemSchema"),
+                    "OpenAPI 3.2 `itemSchema` (streamed items) is not generated yet; the body is read whole",
+                );
+            }
+        }
     }
 
     pub(super) fn read_webhooks(&mut self) {

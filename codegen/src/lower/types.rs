@@ -161,10 +161,13 @@ impl Lowerer<'_> {
                     schema.nullable || schema.enum_values.iter().flatten().any(Value::is_null);
                 lowered
             }
-            _ => {
+            shape => {
                 let id = self.inline_type(schema, ctx);
                 let mut lowered = Lowered::plain(TypeRef::Named(id));
                 lowered.nullable = schema.nullable || self.union_admits_null(schema);
+                if shape == Shape::Struct {
+                    lowered.checks.here = object_checks(schema);
+                }
                 lowered
             }
         }
@@ -184,6 +187,13 @@ impl Lowerer<'_> {
         };
         let name = name_from_pointer(&self.doc.root, &target);
         let id = self.named_type(&target, &name);
+        let object_checks = match &self.api.types[id.0].kind {
+            TypeKind::Struct(_) => {
+                let target_schema = self.read_schema(&target);
+                object_checks(&target_schema)
+            }
+            _ => Vec::new(),
+        };
         let nullable = match &self.api.types[id.0].kind {
             TypeKind::Alias(TypeRef::Option(_)) => false,
             _ => {
@@ -191,10 +201,12 @@ impl Lowerer<'_> {
                 schema.nullable || self.union_admits_null(&schema)
             }
         };
-        Lowered {
+        let mut lowered = Lowered {
             nullable,
             ..Lowered::plain(TypeRef::Named(id))
-        }
+        };
+        lowered.checks.here = object_checks;
+        lowered
     }
 
     /// A named type for an inline schema (struct, enum or union) at a value position.
@@ -247,7 +259,14 @@ impl Lowerer<'_> {
             let rule = self.add_rule(&ctx.name, &ctx.label, ty.clone(), lowered.checks);
             ty = TypeRef::Checked(Box::new(ty), rule);
             if !bare {
-                let id = self.add_type(&ctx.name, pointer);
+                // A checked struct keeps the struct's name for the struct itself.
+                let alias = match &ty {
+                    TypeRef::Checked(inner, _) if matches!(**inner, TypeRef::Named(_)) => {
+                        format!("{}Checked", ctx.name)
+                    }
+                    _ => ctx.name.clone(),
+                };
+                let id = self.add_type(&alias, pointer);
                 let def = &mut self.api.types[id.0];
                 def.kind = TypeKind::Alias(ty);
                 def.docs.notes.push(format!(
@@ -617,10 +636,18 @@ impl Lowerer<'_> {
                 None
             }
         };
-        if let Some(names) = &schema.property_names {
-            let names = self.read_schema(names);
+        if let Some(names_pointer) = &schema.property_names {
+            let names = self.read_schema(names_pointer);
             if let Some(pattern) = &names.assertions.pattern {
                 key_patterns.push(pattern.clone());
+            }
+            let mut others = names.assertions.clone();
+            others.pattern = None;
+            if !others.is_empty() || names.enum_values.is_some() || names.const_value.is_some() {
+                self.diags.warning(
+                    names_pointer.clone(),
+                    "only `pattern` is checked on `propertyNames`; its other keywords are not",
+                );
             }
         }
         if !schema.dependent_required.is_empty() {
@@ -703,7 +730,7 @@ impl Lowerer<'_> {
         let mut properties: Vec<(String, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional = Sub::Absent;
-        let mut min_max = (None, None);
+
         for part in &parts {
             for (name, pointer) in &part.properties {
                 if let Some(existing) = properties.iter_mut().find(|(n, _)| n == name) {
@@ -716,20 +743,6 @@ impl Lowerer<'_> {
             if part.additional != Sub::Absent {
                 additional = part.additional.clone();
             }
-            min_max.0 = min_max.0.or(part.assertions.min_properties);
-            min_max.1 = min_max.1.or(part.assertions.max_properties);
-        }
-        if parts.iter().any(|part| !part.dependent_required.is_empty()) {
-            self.diags.warning(
-                child(&schema.pointer, "dependentRequired"),
-                "`dependentRequired` on an object with named properties is not checked by the generated code",
-            );
-        }
-        if min_max.0.is_some() || min_max.1.is_some() {
-            self.diags.warning(
-                schema.pointer.clone(),
-                "`minProperties`/`maxProperties` on an object with named properties are not checked",
-            );
         }
         let mut field_names = Namer::new();
         let mut fields = Vec::new();
@@ -1253,4 +1266,20 @@ fn operation_name_at(root: &Value, tokens: &[String]) -> Option<String> {
         Some(id) => names::type_name(&names::method_name_candidates(id).0),
         None => names::type_name(&names::method_name_from_path(method, &tokens[1])),
     })
+}
+
+/// Object keywords a struct type cannot carry itself (`minProperties`, `maxProperties`,
+/// `dependentRequired`): checked where the struct is used, through its JSON form.
+fn object_checks(schema: &Schema) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if let Some(min) = schema.assertions.min_properties {
+        checks.push(Check::MinProperties(min));
+    }
+    if let Some(max) = schema.assertions.max_properties {
+        checks.push(Check::MaxProperties(max));
+    }
+    if !schema.dependent_required.is_empty() {
+        checks.push(Check::DependentRequired(schema.dependent_required.clone()));
+    }
+    checks
 }
