@@ -7,16 +7,11 @@
 //! wire, statuses the spec does not document, malformed bodies, lost connections,
 //! retry counts, and that the bearer token never leaks into errors or `Debug` output.
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mountsea_suno::runtime::{Checked, RetryPolicy};
 use mountsea_suno::types::CreateCustomModelDto;
 use mountsea_suno::{Client, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
 const TOKEN: &str = "sk-e2e-7f3a9c-do-not-leak";
 const SESSION_ID: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -25,183 +20,10 @@ const TASK_ID: &str = "15c257ff-43f7-4678-bd41-202ad6b8488b";
 /// Upper bound for a whole call, so a regression hangs no test for long.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
-// ---------------------------------------------------------------------------------
-// The scripted server
-// ---------------------------------------------------------------------------------
+mod common;
 
-/// What the server does with each request it receives.
-#[derive(Clone)]
-enum Reply {
-    /// Writes these bytes (a whole HTTP response), then closes the connection.
-    Raw(Vec<u8>),
-    /// Reads the request, then closes the connection without answering.
-    Close,
-}
-
-/// One request as the server read it off the wire.
-#[derive(Clone, Debug)]
-struct Seen {
-    /// The request line, e.g. `POST /suno/v2/customModel/create HTTP/1.1`.
-    request_line: String,
-    /// Header names lower-cased, values as sent, in wire order.
-    headers: Vec<(String, String)>,
-    /// The body bytes (exactly `Content-Length` of them).
-    body: Vec<u8>,
-}
-
-impl Seen {
-    /// Every value of header `name` (lower-case).
-    fn header_values(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// The one value of header `name`; panics when it is absent or repeated.
-    fn header(&self, name: &str) -> &str {
-        match self.header_values(name).as_slice() {
-            [value] => value,
-            other => panic!("expected exactly one `{name}` header, got {other:?} in {self:?}"),
-        }
-    }
-}
-
-struct Server {
-    addr: SocketAddr,
-    connections: Arc<AtomicUsize>,
-    requests: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Server {
-    /// Listens on 127.0.0.1:0 and answers every connection with `reply`. The accept
-    /// loop runs on the test's runtime and ends with it.
-    async fn start(reply: Reply) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local address");
-        let connections = Arc::new(AtomicUsize::new(0));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (conn_count, seen) = (connections.clone(), requests.clone());
-        tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                conn_count.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(handle(stream, reply.clone(), seen.clone()));
-            }
-        });
-        Self {
-            addr,
-            connections,
-            requests,
-        }
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-
-    fn requests(&self) -> Vec<Seen> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    /// The one request received; panics unless exactly one was.
-    fn only_request(&self) -> Seen {
-        let requests = self.requests();
-        assert_eq!(
-            requests.len(),
-            1,
-            "expected exactly one request: {requests:?}"
-        );
-        requests.into_iter().next().unwrap()
-    }
-}
-
-/// Reads one request, records it, then answers per `reply`. The request is recorded
-/// before anything is written, so it is visible as soon as the client has a result.
-async fn handle(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<Seen>>>) {
-    let Some(request) = read_request(&mut stream).await else {
-        return;
-    };
-    seen.lock().unwrap().push(request);
-    match reply {
-        Reply::Raw(bytes) => {
-            let _ = stream.write_all(&bytes).await;
-            let _ = stream.flush().await;
-            let _ = stream.shutdown().await;
-        }
-        Reply::Close => {
-            let _ = stream.shutdown().await;
-        }
-    }
-}
-
-/// Reads the head (up to the blank line) and a `Content-Length` body. `None` when the
-/// peer closes first.
-async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let mut chunk = [0_u8; 4096];
-    let head_end = loop {
-        if let Some(pos) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break pos;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    // No panics in here (a panic would only kill this task): the tests check `Seen`.
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or_default().to_owned();
-    let headers: Vec<(String, String)> = lines
-        .map(|line| {
-            let (name, value) = line.split_once(':').unwrap_or((line, ""));
-            (name.to_ascii_lowercase(), value.trim().to_owned())
-        })
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .map_or(0, |(_, v)| v.parse().unwrap_or(0));
-    let mut body = buf[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some(Seen {
-        request_line,
-        headers,
-        body,
-    })
-}
-
-/// A raw HTTP/1.1 response with `Content-Length` and `Connection: close` added.
-fn response(status_line: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-    let mut out = format!("HTTP/1.1 {status_line}\r\n");
-    for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    ));
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    Reply::Raw(bytes)
-}
+use common::{response, Reply, Server};
+use tokio::net::TcpListener;
 
 fn created(body: &str) -> Reply {
     response(
