@@ -237,7 +237,8 @@ pub const IGNORED_KEYWORDS: &[&str] = &[
     "$defs",
     "definitions",
     "id",
-    "name",
+    // 2020-12 annotation describing a decoded string's content; it asserts nothing.
+    "contentSchema",
 ];
 
 impl Schema {
@@ -353,7 +354,6 @@ fn read_object(
             "format" => schema.format = value.as_str().map(str::to_owned),
             "contentEncoding" => schema.content_encoding = value.as_str().map(str::to_owned),
             "contentMediaType" => schema.content_media_type = value.as_str().map(str::to_owned),
-            "contentSchema" => {}
             "title" => schema.title = value.as_str().map(str::to_owned),
             "description" => schema.description = value.as_str().map(str::to_owned),
             "default" => schema.default = Some(value.clone()),
@@ -463,10 +463,17 @@ fn read_object(
             }
             "not" => schema.not = Some(at(key)),
             "discriminator" => read_discriminator(schema, value, &at(key), diags),
-            "minimum" => set_bound(&mut schema.assertions.minimum, value, false),
-            "maximum" => set_bound(&mut schema.assertions.maximum, value, false),
-            "exclusiveMinimum" => read_exclusive(&mut schema.assertions.minimum, value),
-            "exclusiveMaximum" => read_exclusive(&mut schema.assertions.maximum, value),
+            "minimum" => set_bound(&mut schema.assertions.minimum, value, false, Side::Lower),
+            "maximum" => set_bound(&mut schema.assertions.maximum, value, false, Side::Upper),
+            // 3.1: a number is an exclusive bound of its own; 3.0: a boolean flag on
+            // `minimum`/`maximum`, applied once every keyword is read.
+            "exclusiveMinimum" if value.is_number() => {
+                set_bound(&mut schema.assertions.minimum, value, true, Side::Lower)
+            }
+            "exclusiveMaximum" if value.is_number() => {
+                set_bound(&mut schema.assertions.maximum, value, true, Side::Upper)
+            }
+            "exclusiveMinimum" | "exclusiveMaximum" => {}
             "multipleOf" => schema.assertions.multiple_of = value.as_f64().filter(|d| *d > 0.0),
             "minLength" => schema.assertions.min_length = value.as_u64(),
             "maxLength" => schema.assertions.max_length = value.as_u64(),
@@ -567,25 +574,110 @@ fn read_discriminator(schema: &mut Schema, value: &Value, pointer: &str, diags: 
     }
 }
 
-fn set_bound(slot: &mut Option<Bound>, value: &Value, exclusive: bool) {
-    if let Some(number) = value.as_f64() {
-        match slot {
-            // An exclusive numeric bound (3.1) and an inclusive one: keep the stricter.
-            Some(existing) if existing.exclusive && !exclusive => {}
-            _ => {
-                *slot = Some(Bound {
-                    value: number,
-                    exclusive,
-                })
-            }
+/// Which end of the range a bound limits.
+#[derive(Clone, Copy)]
+enum Side {
+    Lower,
+    Upper,
+}
+
+/// Records a bound; when the schema states two (3.1 `minimum` and `exclusiveMinimum`),
+/// keeps the stricter, since a value must satisfy both.
+fn set_bound(slot: &mut Option<Bound>, value: &Value, exclusive: bool, side: Side) {
+    let Some(number) = value.as_f64() else { return };
+    let candidate = Bound {
+        value: number,
+        exclusive,
+    };
+    let stricter = match (*slot, side) {
+        (None, _) => true,
+        (Some(existing), Side::Lower) => {
+            number > existing.value || (number == existing.value && exclusive)
         }
+        (Some(existing), Side::Upper) => {
+            number < existing.value || (number == existing.value && exclusive)
+        }
+    };
+    if stricter {
+        *slot = Some(candidate);
     }
 }
 
-fn read_exclusive(slot: &mut Option<Bound>, value: &Value) {
-    // 3.1: a number is the exclusive bound itself; 3.0: a boolean flag on `minimum`
-    // (applied after all keywords are read).
-    if value.is_number() {
-        set_bound(slot, value, true);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bounds(schema: Value, version: SpecVersion) -> (Option<Bound>, Option<Bound>) {
+        let root = json!({ "s": schema });
+        let read = read(&root, "/s", version, &mut Diagnostics::new());
+        (read.assertions.minimum, read.assertions.maximum)
+    }
+
+    #[test]
+    fn both_bounds_of_3_1_keep_the_stricter() {
+        let lower = |value, exclusive| Some(Bound { value, exclusive });
+        assert_eq!(
+            bounds(
+                json!({"minimum": 5, "exclusiveMinimum": 3}),
+                SpecVersion::V3_1
+            )
+            .0,
+            lower(5.0, false)
+        );
+        assert_eq!(
+            bounds(
+                json!({"exclusiveMinimum": 3, "minimum": 5}),
+                SpecVersion::V3_1
+            )
+            .0,
+            lower(5.0, false)
+        );
+        assert_eq!(
+            bounds(
+                json!({"minimum": 3, "exclusiveMinimum": 3}),
+                SpecVersion::V3_1
+            )
+            .0,
+            lower(3.0, true)
+        );
+        assert_eq!(
+            bounds(
+                json!({"maximum": 5, "exclusiveMaximum": 9}),
+                SpecVersion::V3_1
+            )
+            .1,
+            lower(5.0, false)
+        );
+        assert_eq!(
+            bounds(
+                json!({"exclusiveMaximum": 4, "maximum": 9}),
+                SpecVersion::V3_1
+            )
+            .1,
+            lower(4.0, true)
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_of_3_0_mark_minimum_and_maximum() {
+        let (min, max) = bounds(
+            json!({"exclusiveMinimum": true, "minimum": 1, "maximum": 2, "exclusiveMaximum": false}),
+            SpecVersion::V3_0,
+        );
+        assert_eq!(
+            min,
+            Some(Bound {
+                value: 1.0,
+                exclusive: true
+            })
+        );
+        assert_eq!(
+            max,
+            Some(Bound {
+                value: 2.0,
+                exclusive: false
+            })
+        );
     }
 }

@@ -405,7 +405,6 @@ fn check_tokens(value: &TokenStream, ty: &TypeRef, check: &Check) -> TokenStream
         }
         Check::KeyPattern(pattern) => {
             let pattern = lit(pattern);
-            let _ = ty;
             quote! {
                 {
                     static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(#pattern);

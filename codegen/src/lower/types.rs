@@ -856,9 +856,6 @@ impl Lowerer<'_> {
             let Ok(target) = refs::resolve(&self.doc.root, member) else {
                 continue;
             };
-            let Some(node) = refs::get(&self.doc.root, &target) else {
-                continue;
-            };
             let mut scratch = crate::diag::Diagnostics::new();
             let member_schema =
                 schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
@@ -868,11 +865,11 @@ impl Lowerer<'_> {
             if is_object_like(&member_schema) {
                 objects += 1;
             }
-            substantive.push((member.clone(), node.is_object()));
+            substantive.push(member.clone());
         }
         let own_object = !schema.properties.is_empty() || schema.additional != Sub::Absent;
         if substantive.len() == 1 && !own_object {
-            return AllOfPlan::Single(substantive.remove(0).0);
+            return AllOfPlan::Single(substantive.remove(0));
         }
         if objects == substantive.len() || (own_object && objects + 1 >= substantive.len()) {
             return AllOfPlan::Merge;
