@@ -422,6 +422,46 @@ pub fn take_last_violations() -> Option<ValidationError> {
     LAST_VIOLATIONS.with(|last| last.borrow_mut().take())
 }
 
+::std::thread_local! {
+    /// While a [`TolerateViolations`] guard lives: how many more broken `Checked` values
+    /// this thread's deserializers let through before failing on the next one.
+    static TOLERATED: ::std::cell::Cell<Option<usize>> = const { ::std::cell::Cell::new(None) };
+}
+
+/// Lets the next `count` broken `Checked` values deserialize on this thread (until the
+/// guard drops), so a decoder can re-run and find the violation after them: serde stops
+/// at the first error, and this is how the decoder lists every broken value of a
+/// document. Values decoded under the guard may break their rules: they must be
+/// discarded, never handed out.
+pub(crate) struct TolerateViolations {
+    previous: Option<usize>,
+}
+
+impl TolerateViolations {
+    pub(crate) fn new(count: usize) -> Self {
+        Self {
+            previous: TOLERATED.with(|tolerated| tolerated.replace(Some(count))),
+        }
+    }
+}
+
+impl Drop for TolerateViolations {
+    fn drop(&mut self) {
+        TOLERATED.with(|tolerated| tolerated.set(self.previous));
+    }
+}
+
+/// Whether a broken `Checked` value may pass (and uses up one tolerated value).
+fn tolerate_violation() -> bool {
+    TOLERATED.with(|tolerated| match tolerated.get() {
+        Some(left) if left > 0 => {
+            tolerated.set(Some(left - 1));
+            true
+        }
+        _ => false,
+    })
+}
+
 /// The constraints the spec states for values of type `T`, as a zero-sized marker type.
 pub trait Rule<T> {
     /// The name errors start their paths with when a value is checked on its own
@@ -566,6 +606,10 @@ impl<'de, T: ::serde::Deserialize<'de>, R: Rule<T>> ::serde::Deserialize<'de> fo
         R::check(&value, &mut checker);
         match checker.finish() {
             Ok(()) => Ok(Self {
+                value,
+                rule: PhantomData,
+            }),
+            Err(_) if tolerate_violation() => Ok(Self {
                 value,
                 rule: PhantomData,
             }),

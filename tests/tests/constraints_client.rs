@@ -487,6 +487,60 @@ fn limits_deserialization_lists_every_violation_of_a_property() {
 }
 
 #[test]
+fn deserialization_lists_every_broken_value_of_the_document() {
+    let mut document = valid_json();
+    document["tags"] = json!(["a", "toolong"]);
+    document["code"] = json!("abc");
+    document["count"] = json!(11);
+    document["scores"] = json!({"x": -1, "y": 7});
+    let message = decode_error(&document);
+    let listed: Vec<&str> = message
+        .split("; ")
+        .map(|part| part.split(" at line ").next().unwrap_or(part))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "tags[1]: expected at most 5 characters, got 7",
+            r#"code: expected to match the pattern "^[A-Z]{3}$""#,
+            "count: expected a value of at most 10, got 11",
+            r#"scores["x"]: expected a value of at least 0, got -1"#,
+        ],
+        "{message}"
+    );
+    // Each broken value says where it sits in the body.
+    assert_eq!(message.matches(" at line 1 column ").count(), 4, "{message}");
+}
+
+#[test]
+fn broken_values_then_a_structural_error_are_all_reported() {
+    let mut document = valid_json();
+    document["code"] = json!("abc");
+    document["count"] = json!("five");
+    let message = decode_error(&document);
+    assert_starts_with(
+        &message,
+        r#"code: expected to match the pattern "^[A-Z]{3}$" at line 1 column "#,
+    );
+    assert!(
+        message.contains("; count: invalid type: string \"five\""),
+        "{message}"
+    );
+}
+
+#[test]
+fn listing_broken_values_never_lets_a_broken_value_out() {
+    // The decoder re-runs with broken values tolerated; afterwards (and on other
+    // decodes) nothing is tolerated any more.
+    let mut document = valid_json();
+    document["code"] = json!("abc");
+    document["count"] = json!(11);
+    let _ = decode_error(&document);
+    assert!(serde_json::from_value::<Limits>(with("count", json!(11))).is_err());
+    assert!(decode_json::<Limits>(with("code", json!("abc")).to_string().as_bytes()).is_err());
+}
+
+#[test]
 fn limits_deserialization_refuses_missing_required_properties() {
     for key in ["tags", "code", "count", "ratio"] {
         let mut document = valid_json();
