@@ -29,6 +29,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ),
     ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
     ("src/runtime/http.rs", include_str!("../runtime/http.rs")),
+    ("src/runtime/model.rs", include_str!("../runtime/model.rs")),
     (
         "src/runtime/validate.rs",
         include_str!("../runtime/validate.rs"),
@@ -162,9 +163,7 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         all
     };
     let mut timer = Timer::start();
-    let types_tokens = emit::types_module(&api);
-    let client_tokens = emit::client_module(&api);
-    timer.lap("emit");
+    let threads = render::default_threads();
     let mut files = vec![
         File {
             path: "Cargo.toml".to_owned(),
@@ -176,14 +175,16 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         },
         File {
             path: "src/types.rs".to_owned(),
-            text: render::render(types_tokens, &header).map_err(fail)?,
+            text: render::render_module(&emit::TypesModule::new(&api), &header, threads)
+                .map_err(fail)?,
         },
         File {
             path: "src/client.rs".to_owned(),
-            text: render::render(client_tokens, &header).map_err(fail)?,
+            text: render::render_module(&emit::ClientModule::new(&api), &header, threads)
+                .map_err(fail)?,
         },
     ];
-    timer.lap("render");
+    timer.lap("emit + render");
     for (path, text) in RUNTIME_FILES {
         let source = path.trim_start_matches("src/");
         files.push(File {

@@ -85,6 +85,8 @@ impl Client {
                 ),
         }
     }
+}
+impl Client {
     /// create custom model
     ///
     /// Submit the session for model creation. Provide clipIds (>= 6) from the upload step. Costs 100 credits. Takes 2-3 min. Returns taskId (= sessionId) to poll via /status.

@@ -509,7 +509,11 @@ fn deserialization_lists_every_broken_value_of_the_document() {
         "{message}"
     );
     // Each broken value says where it sits in the body.
-    assert_eq!(message.matches(" at line 1 column ").count(), 4, "{message}");
+    assert_eq!(
+        message.matches(" at line 1 column ").count(),
+        4,
+        "{message}"
+    );
 }
 
 #[test]

@@ -460,3 +460,80 @@ async fn token_never_appears_in_errors_or_debug_output() {
     assert_no_token(&debug);
     assert_eq!(texts.len(), 8);
 }
+
+// ---------------------------------------------------------------------------------
+// Timeouts set on the generated client
+// ---------------------------------------------------------------------------------
+
+/// A server that accepts connections and never answers; stopped when dropped.
+struct Silent {
+    url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Silent {
+    async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = listener.accept().await {
+                held.push(stream);
+            }
+        });
+        Self { url, task }
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Asserts `result` is a timeout after one attempt that took about `limit`.
+fn assert_timed_out(result: CallResult, limit: Duration, waited: Duration) {
+    match result {
+        Err(Error::Timeout { elapsed, attempts }) => {
+            assert_eq!(attempts, 1);
+            assert!(elapsed >= limit.mul_f32(0.8), "{elapsed:?}");
+            assert!(elapsed < limit * 10, "{elapsed:?}");
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert!(
+        waited >= limit.mul_f32(0.8) && waited < limit * 10,
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn client_timeout_ends_a_call_to_a_silent_server_in_about_that_time() {
+    let server = Silent::start().await;
+    let limit = Duration::from_millis(400);
+    let client = Client::new()
+        .with_base_url(server.url.clone())
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy::none())
+        .with_timeout(limit);
+    let started = std::time::Instant::now();
+    let result = call(&client).await;
+    assert_timed_out(result, limit, started.elapsed());
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_clients() {
+    let server = Silent::start().await;
+    let limit = Duration::from_millis(300);
+    let client = Client::new()
+        .with_base_url(server.url.clone())
+        .with_bearer_auth(TOKEN)
+        .with_retry(RetryPolicy::none())
+        .with_timeout(Duration::from_secs(20));
+    let started = std::time::Instant::now();
+    let result = call(
+        &client.with_options(mountsea_suno::runtime::RequestOptions::new().with_timeout(limit)),
+    )
+    .await;
+    assert_timed_out(result, limit, started.elapsed());
+}

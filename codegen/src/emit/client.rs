@@ -8,9 +8,45 @@ use crate::ir::{
     Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response,
     ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
 };
+use crate::render::ModuleSource;
 
-/// The whole `client` module.
-pub fn client_module(api: &Api) -> TokenStream {
+/// The `client` module: the `Client` type, then its methods (one per operation) in
+/// `impl Client` blocks of a chunk of operations each.
+pub struct ClientModule<'a> {
+    api: &'a Api,
+}
+
+impl<'a> ClientModule<'a> {
+    /// The module for `api`.
+    pub fn new(api: &'a Api) -> Self {
+        Self { api }
+    }
+}
+
+impl ModuleSource for ClientModule<'_> {
+    fn head(&self) -> TokenStream {
+        client_head(self.api)
+    }
+
+    fn item_count(&self) -> usize {
+        self.api.operations.len()
+    }
+
+    fn item(&self, index: usize) -> TokenStream {
+        operation_method(self.api, &self.api.operations[index])
+    }
+
+    fn wrap(&self, items: TokenStream) -> TokenStream {
+        quote! {
+            impl Client {
+                #items
+            }
+        }
+    }
+}
+
+/// The module's head: docs, the default URL, security schemes, `Client` and its settings.
+fn client_head(api: &Api) -> TokenStream {
     let default_url = api
         .servers
         .first()
@@ -98,7 +134,6 @@ pub fn client_module(api: &Api) -> TokenStream {
         let doc = doc_lines(&doc);
         quote!(#doc #body)
     });
-    let methods = api.operations.iter().map(|op| operation_method(api, op));
     let title = if api.title.is_empty() {
         "the API".to_owned()
     } else {
@@ -158,7 +193,6 @@ pub fn client_module(api: &Api) -> TokenStream {
                 Self { core: self.core.with_options(options) }
             }
             #(#setters)*
-            #(#methods)*
         }
     }
 }

@@ -9,9 +9,9 @@ use quote::quote;
 
 use crate::ir::{Api, Docs, Prim, TypeRef};
 
-pub use client::client_module;
+pub use client::ClientModule;
 pub use crate_files::{cargo_toml, lib_module};
-pub use types::types_module;
+pub use types::TypesModule;
 
 /// An identifier from a Rust name (`r#type` becomes a raw identifier).
 pub(crate) fn ident(name: &str) -> Ident {
@@ -44,6 +44,17 @@ pub(crate) fn doc_lines(text: &str) -> TokenStream {
 
 /// Docs for an item: the spec's text, generator notes, and where it came from.
 pub(crate) fn docs(docs: &Docs) -> TokenStream {
+    doc_lines(&docs_text(docs, true))
+}
+
+/// Docs for a field: the spec's text and generator notes. The pointer is left out: it is
+/// the type's pointer plus the property name, and on a large spec these lines would be
+/// half of the generated source.
+pub(crate) fn field_docs(docs: &Docs) -> TokenStream {
+    doc_lines(&docs_text(docs, false))
+}
+
+fn docs_text(docs: &Docs, with_pointer: bool) -> String {
     let mut text = sanitize_doc(&docs.text);
     for note in &docs.notes {
         if !text.is_empty() {
@@ -51,13 +62,13 @@ pub(crate) fn docs(docs: &Docs) -> TokenStream {
         }
         text.push_str(note);
     }
-    if !docs.pointer.is_empty() {
+    if with_pointer && !docs.pointer.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");
         }
         text.push_str(&format!("Spec: `#{}`", docs.pointer.replace('`', "'")));
     }
-    doc_lines(&text)
+    text
 }
 
 /// Keeps spec text from breaking rustdoc: code fences left open are closed, and text

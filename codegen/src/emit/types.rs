@@ -8,19 +8,54 @@ use super::{docs, ident, lit, ty_tokens};
 use crate::ir::{
     Api, Check, Checks, Enum, EnumRepr, Role, RuleDef, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
+use crate::render::ModuleSource;
 
-/// The whole `types` module: every named type in name order, then every rule.
-pub fn types_module(api: &Api) -> TokenStream {
-    let mut order: Vec<&TypeDef> = api.types.iter().collect();
-    order.sort_by(|a, b| a.name.cmp(&b.name));
-    let types = order.into_iter().map(|def| type_def(api, def));
-    let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
-    rules.sort_by(|a, b| a.name.cmp(&b.name));
-    let rules = rules.into_iter().map(|rule| rule_def(api, rule));
-    quote! {
-        //! Models from the spec's schemas, with the spec's constraints as [`Rule`](crate::runtime::Rule)s.
-        #(#types)*
-        #(#rules)*
+/// The `types` module: every named type in name order, then every rule.
+pub struct TypesModule<'a> {
+    api: &'a Api,
+    types: Vec<&'a TypeDef>,
+    rules: Vec<&'a RuleDef>,
+}
+
+impl<'a> TypesModule<'a> {
+    /// The module's items for `api`, in output order.
+    pub fn new(api: &'a Api) -> Self {
+        let mut types: Vec<&TypeDef> = api.types.iter().collect();
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
+        rules.sort_by(|a, b| a.name.cmp(&b.name));
+        Self { api, types, rules }
+    }
+}
+
+impl ModuleSource for TypesModule<'_> {
+    fn head(&self) -> TokenStream {
+        let has_models = self
+            .types
+            .iter()
+            .any(|def| def.role == Role::Model && matches!(def.kind, TypeKind::Struct(_)));
+        let model = if has_models {
+            quote!(
+                use crate::runtime::model;
+            )
+        } else {
+            quote!()
+        };
+        quote! {
+            //! Models from the spec's schemas, with the spec's constraints as [`Rule`](crate::runtime::Rule)s.
+            #model
+        }
+    }
+
+    fn item_count(&self) -> usize {
+        self.types.len() + self.rules.len()
+    }
+
+    fn item(&self, index: usize) -> TokenStream {
+        match self.types.get(index) {
+            Some(def) => type_def(self.api, def),
+            None => rule_def(self.api, self.rules[index - self.types.len()]),
+        }
     }
 }
 
@@ -51,26 +86,14 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
     let serde = def.role == Role::Model;
     let mut fields = Vec::new();
     for field in &s.fields {
-        let field_docs = super::docs(&field.docs);
+        let field_docs = super::field_docs(&field.docs);
         let field_name = ident(&field.rust_name);
         let mut ty = ty_tokens(api, &field.ty, true);
         if field.optional || field.nullable {
             ty = quote!(::std::option::Option<#ty>);
         }
-        let mut attrs = TokenStream::new();
-        if serde {
-            let bare = field.rust_name.trim_start_matches("r#");
-            if bare != field.wire_name {
-                let wire = lit(&field.wire_name);
-                attrs.extend(quote!(#[serde(rename = #wire)]));
-            }
-            if field.optional {
-                attrs.extend(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]));
-            }
-        }
         fields.push(quote! {
             #field_docs
-            #attrs
             pub #field_name: #ty,
         });
     }
@@ -79,7 +102,6 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
         let field_name = format_ident!("{}", extra_field_name(s));
         fields.push(quote! {
             /// Properties beyond the named ones (`additionalProperties`).
-            #[serde(flatten)]
             pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
         });
     }
@@ -88,22 +110,113 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
     } else {
         quote!()
     };
-    let (serde_derive, container) = if serde {
-        let deny = if s.deny_unknown && s.extra.is_none() {
-            quote!(#[serde(deny_unknown_fields)])
-        } else {
-            quote!()
-        };
-        (quote!(::serde::Serialize, ::serde::Deserialize,), deny)
+    let serde_impls = if serde {
+        let serialize = model_serialize(def, s);
+        let deserialize = model_deserialize(def, s);
+        quote!(#serialize #deserialize)
     } else {
-        (quote!(), quote!())
+        quote!()
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
-        #container
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
+        }
+        #serde_impls
+    }
+}
+
+/// `Serialize` for a model struct: the properties in order as a JSON object, absent
+/// optional ones left out, extra properties last (see `runtime/model.rs`).
+fn model_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let entries = s.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let wire = lit(&field.wire_name);
+        if field.optional {
+            quote!(model::optional(&mut map, #wire, &self.#field_name)?;)
+        } else {
+            quote!(model::entry(&mut map, #wire, &self.#field_name)?;)
+        }
+    });
+    let extra = s.extra.as_ref().map(|_| {
+        let extra = format_ident!("{}", extra_field_name(s));
+        quote!(model::extra_entries(&mut map, &self.#extra)?;)
+    });
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                #(#entries)*
+                #extra
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a model struct, through the runtime's shared functions (see
+/// `runtime/de.rs`): one loop over the object's entries, a match arm per property.
+fn model_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let name_lit = lit(&def.name);
+    let wire: Vec<_> = s.fields.iter().map(|f| lit(&f.wire_name)).collect();
+    let slots: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
+    let indices = (0..s.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let arms = slots.iter().zip(indices).zip(&wire).map(|((slot, index), wire)| {
+        quote!(model::Key::Field(#index) => model::field(&mut map, &mut #slot, #wire),)
+    });
+    let values = s
+        .fields
+        .iter()
+        .zip(&slots)
+        .zip(&wire)
+        .map(|((field, slot), wire)| {
+            let field_name = ident(&field.rust_name);
+            if field.optional {
+                quote!(#field_name: #slot.unwrap_or_default(),)
+            } else {
+                quote!(#field_name: model::required(#slot, #wire)?,)
+            }
+        });
+    let (extra_init, other_arm, extra_value) = match &s.extra {
+        Some(_) => {
+            let extra = format_ident!("{}", extra_field_name(s));
+            (
+                quote!(let mut #extra = ::std::collections::BTreeMap::new();),
+                quote!(model::Key::Other(key) => model::extra(&mut map, &mut #extra, key),),
+                quote!(#extra,),
+            )
+        }
+        None if s.deny_unknown => (
+            quote!(),
+            quote!(model::Key::Other(key) => ::std::result::Result::Err(model::unknown(&key, Self::FIELDS)),),
+            quote!(),
+        ),
+        None => (quote!(), quote!(), quote!()),
+    };
+    quote! {
+        impl model::Model for #name {
+            const NAME: &'static str = #name_lit;
+            const FIELDS: &'static [&'static str] = &[#(#wire),*];
+            fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
+                #(let mut #slots = ::std::option::Option::None;)*
+                #extra_init
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(&mut map, model::FieldKey(Self::FIELDS))? {
+                    match key {
+                        #(#arms)*
+                        #other_arm
+                        _ => model::skip(&mut map),
+                    }?;
+                }
+                ::std::result::Result::Ok(Self { #(#values)* #extra_value })
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                model::deserialize_model(deserializer)
+            }
         }
     }
 }

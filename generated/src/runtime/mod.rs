@@ -8,6 +8,7 @@
 pub mod encoding;
 pub mod error;
 pub mod http;
+pub mod model;
 pub mod validate;
 pub mod values;
 

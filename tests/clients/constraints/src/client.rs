@@ -65,6 +65,8 @@ impl Client {
             core: self.core.with_options(options),
         }
     }
+}
+impl Client {
     /// `GET /limits` (`getLimits`)
     /// - `200` (success): The limits.
     pub async fn get_limits(

@@ -128,6 +128,8 @@ impl Client {
                 ),
         }
     }
+}
+impl Client {
     /// `GET /pets/{petId}/photos/{index}` (`getPhoto`)
     /// - `200` (success): The photo
     /// - `404` (error): Not found

@@ -65,6 +65,8 @@ impl Client {
             core: self.core.with_options(options),
         }
     }
+}
+impl Client {
     /// `GET /things/{id}` (`getThing`)
     /// - `200` (success): ok
     pub async fn get_thing(

@@ -1,0 +1,188 @@
+//! Serializing and deserializing generated structs through a few shared generic
+//! functions.
+//!
+//! serde's derives write, for every struct, a field enum, two visitors, a `visit_seq`
+//! nobody needs for JSON and a length count for every optional property: on a spec with
+//! thousands of schemas that code is most of what the compiler checks. A generated struct
+//! instead writes one line per property each way; finding a property by its wire name,
+//! duplicate and missing properties, skipping unknown ones and leaving out absent
+//! optional ones are done here, once. The behaviour is serde's: a missing required
+//! property is an error unless its type is an `Option`, a property given twice is an
+//! error, unknown properties are skipped (or refused, or kept, as the struct says), and
+//! an absent optional property is not written.
+
+use ::std::fmt;
+use ::std::marker::PhantomData;
+
+use ::serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use ::serde::ser::SerializeMap;
+use ::serde::{Deserialize, Serialize};
+
+/// A generated struct read from a JSON object.
+pub trait Model: Sized {
+    /// The struct's name, for messages.
+    const NAME: &'static str;
+    /// The wire names of its properties, in declaration order.
+    const FIELDS: &'static [&'static str];
+    /// Reads the object's entries (see [`FieldKey`], [`field`], [`required`]).
+    fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// `Deserialize::deserialize` of every [`Model`].
+pub fn deserialize_model<'de, T: Model, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ModelVisitor(PhantomData))
+}
+
+struct ModelVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: Model> Visitor<'de> for ModelVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
+
+/// An object key: the index of the property it names, or the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// `fields[index]`.
+    Field(usize),
+    /// A key no property has.
+    Other(String),
+}
+
+/// Reads an object key as a [`Key`] of these property names.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldKey(pub &'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for FieldKey {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldKey {
+    type Value = Key;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(match self.0.iter().position(|name| *name == key) {
+            Some(index) => Key::Field(index),
+            None => Key::Other(key.to_owned()),
+        })
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key, E> {
+        self.visit_str(&String::from_utf8_lossy(key))
+    }
+}
+
+/// Reads the value of property `name` into `slot`; a second value is an error.
+pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of a key no property has into the struct's map of extra properties.
+pub fn extra<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    extra: &mut ::std::collections::BTreeMap<String, T>,
+    key: String,
+) -> Result<(), A::Error> {
+    let value = map.next_value()?;
+    extra.insert(key, value);
+    Ok(())
+}
+
+/// Skips the value of a key no property has.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The error for a key no property has, on a struct that allows no other keys.
+pub fn unknown<E: de::Error>(key: &str, fields: &'static [&'static str]) -> E {
+    E::unknown_field(key, fields)
+}
+
+/// The value of required property `name`: when it is missing, its type decides (an
+/// `Option` is `None`, anything else is a "missing field" error), as with serde's derive.
+pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name, PhantomData)),
+    }
+}
+
+/// The value of a property that is not there.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    ::serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
+    }
+}
+
+/// Writes property `name` (a required one: `None` is written as `null`).
+pub fn entry<M: SerializeMap, T: Serialize + ?Sized>(
+    map: &mut M,
+    name: &'static str,
+    value: &T,
+) -> Result<(), M::Error> {
+    map.serialize_entry(name, value)
+}
+
+/// Writes optional property `name`, or nothing when it is absent.
+pub fn optional<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    name: &'static str,
+    value: &Option<T>,
+) -> Result<(), M::Error> {
+    match value {
+        Some(value) => map.serialize_entry(name, value),
+        None => Ok(()),
+    }
+}
+
+/// Writes the extra properties (`additionalProperties`) after the named ones.
+pub fn extra_entries<M: SerializeMap, T: Serialize>(
+    map: &mut M,
+    extra: &::std::collections::BTreeMap<String, T>,
+) -> Result<(), M::Error> {
+    extra
+        .iter()
+        .try_for_each(|(key, value)| map.serialize_entry(key, value))
+}
