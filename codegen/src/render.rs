@@ -24,6 +24,11 @@ pub trait ModuleSource: Sync {
     fn item_count(&self) -> usize;
     /// The tokens of item `index` (`index < len()`).
     fn item(&self, index: usize) -> TokenStream;
+    /// Source text written after item `index`, as is (already formatted): for macro
+    /// invocations, whose bodies `prettyplease` would run together on long lines.
+    fn trailing_text(&self, _index: usize) -> Option<String> {
+        None
+    }
     /// Wraps a chunk of consecutive items (e.g. methods in an `impl` block).
     fn wrap(&self, items: TokenStream) -> TokenStream {
         items
@@ -45,14 +50,22 @@ pub fn render_module(
     threads: usize,
 ) -> Result<String, String> {
     let chunks = module.item_count().div_ceil(CHUNK_ITEMS);
-    let render_chunk = |chunk: usize| {
+    let render_chunk = |chunk: usize| -> Result<String, String> {
         let start = chunk * CHUNK_ITEMS;
         let end = (start + CHUNK_ITEMS).min(module.item_count());
+        let mut text = String::new();
         let mut items = TokenStream::new();
         for index in start..end {
             items.extend(module.item(index));
+            if let Some(trailing) = module.trailing_text(index) {
+                text.push_str(&unparse(module.wrap(std::mem::take(&mut items)))?);
+                text.push_str(&trailing);
+            }
         }
-        unparse(module.wrap(items))
+        if !items.is_empty() {
+            text.push_str(&unparse(module.wrap(items))?);
+        }
+        Ok(text)
     };
     let mut texts: Vec<Option<Result<String, String>>> = Vec::new();
     texts.resize_with(chunks, || None);

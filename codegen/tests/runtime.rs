@@ -1551,3 +1551,154 @@ fn header_form_and_text_encoding() {
     assert_eq!(to_text(&[1, 2]), "[1,2]");
     assert_eq!(to_text(&json!({"a": "b"})), r#"{"a":"b"}"#);
 }
+
+// ---------------------------------------------------------------------------------------
+// Model structs: serde through `model::serde_impls!` (what generated structs use)
+// ---------------------------------------------------------------------------------------
+
+mod models {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::runtime::model;
+
+    /// Like a generated struct: a raw identifier, a renamed property, an optional and a
+    /// required nullable one.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Pet {
+        pub r#type: String,
+        pub pet_name: Option<String>,
+        pub tag: Option<String>,
+        pub owner: Option<String>,
+    }
+    model::serde_impls! {
+        Pet {
+            0 r#type: "type" required,
+            1 pet_name: "petName" optional,
+            2 tag: "tag" optional,
+            3 owner: "owner" required,
+        }
+        unknown: ignore
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Closed {
+        pub a: Option<i64>,
+    }
+    model::serde_impls! {
+        Closed {
+            0 a: "a" optional,
+        }
+        unknown: deny
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Open {
+        pub name: String,
+        pub extra: BTreeMap<String, i64>,
+    }
+    model::serde_impls! {
+        Open {
+            0 name: "name" required,
+        }
+        unknown: extra(extra)
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Empty {}
+    model::serde_impls! {
+        Empty {
+        }
+        unknown: ignore
+    }
+
+    fn error<T: serde::de::DeserializeOwned + std::fmt::Debug>(value: serde_json::Value) -> String {
+        serde_json::from_value::<T>(value)
+            .expect_err("must be refused")
+            .to_string()
+    }
+
+    #[test]
+    fn properties_round_trip_in_declaration_order_with_absent_optionals_left_out() {
+        let pet = Pet {
+            r#type: "cat".to_owned(),
+            pet_name: Some("Tom".to_owned()),
+            tag: None,
+            owner: None,
+        };
+        let text = serde_json::to_string(&pet).unwrap();
+        // Required nullable `owner` is written as null; absent optional `tag` is not.
+        assert_eq!(text, r#"{"type":"cat","petName":"Tom","owner":null}"#);
+        assert_eq!(serde_json::from_str::<Pet>(&text).unwrap(), pet);
+    }
+
+    #[test]
+    fn missing_required_is_an_error_unless_nullable_and_unknown_keys_are_skipped() {
+        assert_eq!(error::<Pet>(json!({"owner": "x"})), "missing field `type`");
+        let pet: Pet =
+            serde_json::from_value(json!({"type": "dog", "other": [1, {"x": 2}], "tag": null}))
+                .unwrap();
+        assert_eq!(pet.owner, None);
+        assert_eq!(pet.tag, None);
+        assert_eq!(pet.r#type, "dog");
+    }
+
+    #[test]
+    fn a_property_given_twice_is_an_error() {
+        let message = serde_json::from_str::<Pet>(r#"{"type":"a","type":"b"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(message.starts_with("duplicate field `type`"), "{message}");
+    }
+
+    #[test]
+    fn wrong_types_and_non_objects_are_errors() {
+        let message = error::<Pet>(json!({"type": 5}));
+        assert!(
+            message.starts_with("invalid type: integer `5`, expected a string"),
+            "{message}"
+        );
+        assert_eq!(
+            error::<Pet>(json!([1])),
+            "invalid type: sequence, expected struct Pet"
+        );
+    }
+
+    #[test]
+    fn closed_structs_refuse_unknown_keys() {
+        assert_eq!(
+            error::<Closed>(json!({"a": 1, "b": 2})),
+            "unknown field `b`, expected `a`"
+        );
+        assert_eq!(
+            serde_json::from_value::<Closed>(json!({"a": 1})).unwrap(),
+            Closed { a: Some(1) }
+        );
+    }
+
+    #[test]
+    fn open_structs_keep_unknown_keys_and_write_them_after_the_named_ones() {
+        let open: Open = serde_json::from_value(json!({"z": 1, "name": "n", "a": 2})).unwrap();
+        assert_eq!(open.name, "n");
+        assert_eq!(
+            open.extra,
+            BTreeMap::from([("a".to_owned(), 2), ("z".to_owned(), 1)])
+        );
+        assert_eq!(
+            serde_json::to_string(&open).unwrap(),
+            r#"{"name":"n","a":2,"z":1}"#
+        );
+        let message = error::<Open>(json!({"name": "n", "a": "not a number"}));
+        assert!(message.starts_with("invalid type: string"), "{message}");
+    }
+
+    #[test]
+    fn empty_structs_are_empty_objects() {
+        assert_eq!(serde_json::to_string(&Empty {}).unwrap(), "{}");
+        assert_eq!(
+            serde_json::from_value::<Empty>(json!({"x": 1})).unwrap(),
+            Empty {}
+        );
+    }
+}

@@ -15,54 +15,13 @@ pub struct CreateCustomModelDto {
     /// Example: `"v6Pro"`
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for CreateCustomModelDto {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::entry(&mut map, "sessionId", &self.session_id)?;
-        model::entry(&mut map, "clipIds", &self.clip_ids)?;
-        model::entry(&mut map, "name", &self.name)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    CreateCustomModelDto {
+        0 session_id: "sessionId" required,
+        1 clip_ids: "clipIds" required,
+        2 name: "name" required,
     }
-}
-impl model::Model for CreateCustomModelDto {
-    const NAME: &'static str = "CreateCustomModelDto";
-    const FIELDS: &'static [&'static str] = &["sessionId", "clipIds", "name"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "sessionId"),
-                model::Key::Field(1) => model::field(&mut map, &mut f1, "clipIds"),
-                model::Key::Field(2) => model::field(&mut map, &mut f2, "name"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            session_id: model::required(f0, "sessionId")?,
-            clip_ids: model::required(f1, "clipIds")?,
-            name: model::required(f2, "name")?,
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateCustomModelDto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Checked against the spec's constraints for `clipIds`.
 ///
@@ -79,46 +38,11 @@ pub struct TaskIdDto {
     /// Example: `"15c257ff-43f7-4678-bd41-202ad6b8488b"`
     pub task_id: ::std::string::String,
 }
-impl ::serde::Serialize for TaskIdDto {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::entry(&mut map, "taskId", &self.task_id)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    TaskIdDto {
+        0 task_id: "taskId" required,
     }
-}
-impl model::Model for TaskIdDto {
-    const NAME: &'static str = "TaskIdDto";
-    const FIELDS: &'static [&'static str] = &["taskId"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "taskId"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            task_id: model::required(f0, "taskId")?,
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TaskIdDto {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// The spec's constraints for `clipIds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

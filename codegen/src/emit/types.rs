@@ -51,6 +51,14 @@ impl ModuleSource for TypesModule<'_> {
         self.types.len() + self.rules.len()
     }
 
+    fn trailing_text(&self, index: usize) -> Option<String> {
+        let def = self.types.get(index)?;
+        match &def.kind {
+            TypeKind::Struct(s) if def.role == Role::Model => Some(model_serde_text(def, s)),
+            _ => None,
+        }
+    }
+
     fn item(&self, index: usize) -> TokenStream {
         match self.types.get(index) {
             Some(def) => type_def(self.api, def),
@@ -83,7 +91,6 @@ fn derives_default(s: &Struct) -> bool {
 
 fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
     let name = ident(&def.name);
-    let serde = def.role == Role::Model;
     let mut fields = Vec::new();
     for field in &s.fields {
         let field_docs = super::field_docs(&field.docs);
@@ -110,115 +117,40 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
     } else {
         quote!()
     };
-    let serde_impls = if serde {
-        let serialize = model_serialize(def, s);
-        let deserialize = model_deserialize(def, s);
-        quote!(#serialize #deserialize)
-    } else {
-        quote!()
-    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #name {
             #(#fields)*
         }
-        #serde_impls
     }
 }
 
-/// `Serialize` for a model struct: the properties in order as a JSON object, absent
-/// optional ones left out, extra properties last (see `runtime/model.rs`).
-fn model_serialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let entries = s.fields.iter().map(|field| {
-        let field_name = ident(&field.rust_name);
-        let wire = lit(&field.wire_name);
-        if field.optional {
-            quote!(model::optional(&mut map, #wire, &self.#field_name)?;)
+/// The `model::serde_impls!` invocation that gives a model struct `Serialize`,
+/// `Deserialize` and `Model` (see `runtime/model.rs`), one line per property, written
+/// as formatted text.
+pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
+    let mut text = format!("model::serde_impls! {{\n    {} {{\n", ident(&def.name));
+    for (index, field) in s.fields.iter().enumerate() {
+        let kind = if field.optional {
+            "optional"
         } else {
-            quote!(model::entry(&mut map, #wire, &self.#field_name)?;)
-        }
-    });
-    let extra = s.extra.as_ref().map(|_| {
-        let extra = format_ident!("{}", extra_field_name(s));
-        quote!(model::extra_entries(&mut map, &self.#extra)?;)
-    });
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
-                #(#entries)*
-                #extra
-                ::serde::ser::SerializeMap::end(map)
-            }
-        }
+            "required"
+        };
+        text.push_str(&format!(
+            "        {index} {}: {} {kind},\n",
+            ident(&field.rust_name),
+            lit(&field.wire_name)
+        ));
     }
-}
-
-/// `Deserialize` for a model struct, through the runtime's shared functions (see
-/// `runtime/de.rs`): one loop over the object's entries, a match arm per property.
-fn model_deserialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = ident(&def.name);
-    let name_lit = lit(&def.name);
-    let wire: Vec<_> = s.fields.iter().map(|f| lit(&f.wire_name)).collect();
-    let slots: Vec<_> = (0..s.fields.len()).map(|i| format_ident!("f{i}")).collect();
-    let indices = (0..s.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
-    let arms = slots.iter().zip(indices).zip(&wire).map(|((slot, index), wire)| {
-        quote!(model::Key::Field(#index) => model::field(&mut map, &mut #slot, #wire),)
-    });
-    let values = s
-        .fields
-        .iter()
-        .zip(&slots)
-        .zip(&wire)
-        .map(|((field, slot), wire)| {
-            let field_name = ident(&field.rust_name);
-            if field.optional {
-                quote!(#field_name: #slot.unwrap_or_default(),)
-            } else {
-                quote!(#field_name: model::required(#slot, #wire)?,)
-            }
-        });
-    let (extra_init, other_arm, extra_value) = match &s.extra {
-        Some(_) => {
-            let extra = format_ident!("{}", extra_field_name(s));
-            (
-                quote!(let mut #extra = ::std::collections::BTreeMap::new();),
-                quote!(model::Key::Other(key) => model::extra(&mut map, &mut #extra, key),),
-                quote!(#extra,),
-            )
-        }
-        None if s.deny_unknown => (
-            quote!(),
-            quote!(model::Key::Other(key) => ::std::result::Result::Err(model::unknown(&key, Self::FIELDS)),),
-            quote!(),
-        ),
-        None => (quote!(), quote!(), quote!()),
-    };
-    quote! {
-        impl model::Model for #name {
-            const NAME: &'static str = #name_lit;
-            const FIELDS: &'static [&'static str] = &[#(#wire),*];
-            fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::std::result::Result<Self, A::Error> {
-                #(let mut #slots = ::std::option::Option::None;)*
-                #extra_init
-                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(&mut map, model::FieldKey(Self::FIELDS))? {
-                    match key {
-                        #(#arms)*
-                        #other_arm
-                        _ => model::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Self { #(#values)* #extra_value })
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                model::deserialize_model(deserializer)
-            }
-        }
+    text.push_str("    }\n    unknown: ");
+    match &s.extra {
+        Some(_) => text.push_str(&format!("extra({})", extra_field_name(s))),
+        None if s.deny_unknown => text.push_str("deny"),
+        None => text.push_str("ignore"),
     }
+    text.push_str("\n}\n");
+    text
 }
 
 /// The name of the flattened map of extra properties: `extra`, unless a property took it.

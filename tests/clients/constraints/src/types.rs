@@ -14,78 +14,17 @@ pub struct Limits {
     pub color: ::std::option::Option<LimitsColor>,
     pub level: ::std::option::Option<LimitsLevel>,
 }
-impl ::serde::Serialize for Limits {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::entry(&mut map, "tags", &self.tags)?;
-        model::entry(&mut map, "code", &self.code)?;
-        model::entry(&mut map, "count", &self.count)?;
-        model::entry(&mut map, "ratio", &self.ratio)?;
-        model::optional(&mut map, "scores", &self.scores)?;
-        model::optional(&mut map, "color", &self.color)?;
-        model::optional(&mut map, "level", &self.level)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    Limits {
+        0 tags: "tags" required,
+        1 code: "code" required,
+        2 count: "count" required,
+        3 ratio: "ratio" required,
+        4 scores: "scores" optional,
+        5 color: "color" optional,
+        6 level: "level" optional,
     }
-}
-impl model::Model for Limits {
-    const NAME: &'static str = "Limits";
-    const FIELDS: &'static [&'static str] = &[
-        "tags",
-        "code",
-        "count",
-        "ratio",
-        "scores",
-        "color",
-        "level",
-    ];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "tags"),
-                model::Key::Field(1) => model::field(&mut map, &mut f1, "code"),
-                model::Key::Field(2) => model::field(&mut map, &mut f2, "count"),
-                model::Key::Field(3) => model::field(&mut map, &mut f3, "ratio"),
-                model::Key::Field(4) => model::field(&mut map, &mut f4, "scores"),
-                model::Key::Field(5) => model::field(&mut map, &mut f5, "color"),
-                model::Key::Field(6) => model::field(&mut map, &mut f6, "level"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            tags: model::required(f0, "tags")?,
-            code: model::required(f1, "code")?,
-            count: model::required(f2, "count")?,
-            ratio: model::required(f3, "ratio")?,
-            scores: f4.unwrap_or_default(),
-            color: f5.unwrap_or_default(),
-            level: f6.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Limits {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Checked against the spec's constraints for `code`.
 ///

@@ -6,44 +6,11 @@ use crate::runtime::model;
 pub struct CreatePetCreatedResponse {
     pub id: ::std::option::Option<i64>,
 }
-impl ::serde::Serialize for CreatePetCreatedResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "id", &self.id)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    CreatePetCreatedResponse {
+        0 id: "id" optional,
     }
-}
-impl model::Model for CreatePetCreatedResponse {
-    const NAME: &'static str = "CreatePetCreatedResponse";
-    const FIELDS: &'static [&'static str] = &["id"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "id"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0.unwrap_or_default() })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatePetCreatedResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// The bodies of the operation's documented error responses, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,50 +26,12 @@ pub struct CreatePetRequest {
     pub name: ::std::string::String,
     pub age: ::std::option::Option<i64>,
 }
-impl ::serde::Serialize for CreatePetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::entry(&mut map, "name", &self.name)?;
-        model::optional(&mut map, "age", &self.age)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    CreatePetRequest {
+        0 name: "name" required,
+        1 age: "age" optional,
     }
-}
-impl model::Model for CreatePetRequest {
-    const NAME: &'static str = "CreatePetRequest";
-    const FIELDS: &'static [&'static str] = &["name", "age"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "name"),
-                model::Key::Field(1) => model::field(&mut map, &mut f1, "age"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            name: model::required(f0, "name")?,
-            age: f1.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreatePetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// The bodies of the operation's success responses, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,46 +54,11 @@ pub enum GetPhotoError {
 pub struct GetPhotoFilter {
     pub color: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for GetPhotoFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "color", &self.color)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    GetPhotoFilter {
+        0 color: "color" optional,
     }
-}
-impl model::Model for GetPhotoFilter {
-    const NAME: &'static str = "GetPhotoFilter";
-    const FIELDS: &'static [&'static str] = &["color"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "color"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            color: f0.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GetPhotoFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Query, header and cookie parameters of [`Client::get_photo`](crate::Client::get_photo).
 ///
@@ -207,46 +101,11 @@ pub type GetPhotoXTrace = crate::runtime::Checked<
 pub struct Problem {
     pub message: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for Problem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "message", &self.message)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    Problem {
+        0 message: "message" optional,
     }
-}
-impl model::Model for Problem {
-    const NAME: &'static str = "Problem";
-    const FIELDS: &'static [&'static str] = &["message"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "message"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            message: f0.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Problem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Spec: `#/paths/~1pets~1upload/put/requestBody/content/multipart~1form-data/schema`
 #[derive(Debug, Clone, PartialEq)]

@@ -10,44 +10,11 @@ pub type Conditional = ::serde_json::Value;
 pub struct Event {
     pub id: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for Event {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "id", &self.id)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    Event {
+        0 id: "id" optional,
     }
-}
-impl model::Model for Event {
-    const NAME: &'static str = "Event";
-    const FIELDS: &'static [&'static str] = &["id"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "id"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { id: f0.unwrap_or_default() })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Spec: `#/$defs/Level`
 ///
@@ -76,46 +43,11 @@ pub type Open = ::serde_json::Value;
 pub struct Owner {
     pub name: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for Owner {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "name", &self.name)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    Owner {
+        0 name: "name" optional,
     }
-}
-impl model::Model for Owner {
-    const NAME: &'static str = "Owner";
-    const FIELDS: &'static [&'static str] = &["name"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "name"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            name: f0.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Owner {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Spec: `#/components/schemas/Types`
 #[derive(Debug, Clone, PartialEq)]
@@ -141,180 +73,39 @@ pub struct Types {
     pub picky: ::std::option::Option<TypesPickyChecked>,
     pub some: ::std::option::Option<TypesSome>,
 }
-impl ::serde::Serialize for Types {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::entry(&mut map, "maybe", &self.maybe)?;
-        model::entry(&mut map, "nothing", &self.nothing)?;
-        model::entry(&mut map, "either", &self.either)?;
-        model::entry(&mut map, "version", &self.version)?;
-        model::optional(&mut map, "count", &self.count)?;
-        model::optional(&mut map, "owner", &self.owner)?;
-        model::optional(&mut map, "parent", &self.parent)?;
-        model::optional(&mut map, "level", &self.level)?;
-        model::optional(&mut map, "anything", &self.anything)?;
-        model::optional(&mut map, "closed", &self.closed)?;
-        model::optional(&mut map, "point", &self.point)?;
-        model::optional(&mut map, "labels", &self.labels)?;
-        model::optional(&mut map, "named", &self.named)?;
-        model::optional(&mut map, "photo", &self.photo)?;
-        model::optional(&mut map, "raw", &self.raw)?;
-        model::optional(&mut map, "tags", &self.tags)?;
-        model::optional(&mut map, "picky", &self.picky)?;
-        model::optional(&mut map, "some", &self.some)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    Types {
+        0 maybe: "maybe" required,
+        1 nothing: "nothing" required,
+        2 either: "either" required,
+        3 version: "version" required,
+        4 count: "count" optional,
+        5 owner: "owner" optional,
+        6 parent: "parent" optional,
+        7 level: "level" optional,
+        8 anything: "anything" optional,
+        9 closed: "closed" optional,
+        10 point: "point" optional,
+        11 labels: "labels" optional,
+        12 named: "named" optional,
+        13 photo: "photo" optional,
+        14 raw: "raw" optional,
+        15 tags: "tags" optional,
+        16 picky: "picky" optional,
+        17 some: "some" optional,
     }
-}
-impl model::Model for Types {
-    const NAME: &'static str = "Types";
-    const FIELDS: &'static [&'static str] = &[
-        "maybe",
-        "nothing",
-        "either",
-        "version",
-        "count",
-        "owner",
-        "parent",
-        "level",
-        "anything",
-        "closed",
-        "point",
-        "labels",
-        "named",
-        "photo",
-        "raw",
-        "tags",
-        "picky",
-        "some",
-    ];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        let mut f2 = ::std::option::Option::None;
-        let mut f3 = ::std::option::Option::None;
-        let mut f4 = ::std::option::Option::None;
-        let mut f5 = ::std::option::Option::None;
-        let mut f6 = ::std::option::Option::None;
-        let mut f7 = ::std::option::Option::None;
-        let mut f8 = ::std::option::Option::None;
-        let mut f9 = ::std::option::Option::None;
-        let mut f10 = ::std::option::Option::None;
-        let mut f11 = ::std::option::Option::None;
-        let mut f12 = ::std::option::Option::None;
-        let mut f13 = ::std::option::Option::None;
-        let mut f14 = ::std::option::Option::None;
-        let mut f15 = ::std::option::Option::None;
-        let mut f16 = ::std::option::Option::None;
-        let mut f17 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "maybe"),
-                model::Key::Field(1) => model::field(&mut map, &mut f1, "nothing"),
-                model::Key::Field(2) => model::field(&mut map, &mut f2, "either"),
-                model::Key::Field(3) => model::field(&mut map, &mut f3, "version"),
-                model::Key::Field(4) => model::field(&mut map, &mut f4, "count"),
-                model::Key::Field(5) => model::field(&mut map, &mut f5, "owner"),
-                model::Key::Field(6) => model::field(&mut map, &mut f6, "parent"),
-                model::Key::Field(7) => model::field(&mut map, &mut f7, "level"),
-                model::Key::Field(8) => model::field(&mut map, &mut f8, "anything"),
-                model::Key::Field(9) => model::field(&mut map, &mut f9, "closed"),
-                model::Key::Field(10) => model::field(&mut map, &mut f10, "point"),
-                model::Key::Field(11) => model::field(&mut map, &mut f11, "labels"),
-                model::Key::Field(12) => model::field(&mut map, &mut f12, "named"),
-                model::Key::Field(13) => model::field(&mut map, &mut f13, "photo"),
-                model::Key::Field(14) => model::field(&mut map, &mut f14, "raw"),
-                model::Key::Field(15) => model::field(&mut map, &mut f15, "tags"),
-                model::Key::Field(16) => model::field(&mut map, &mut f16, "picky"),
-                model::Key::Field(17) => model::field(&mut map, &mut f17, "some"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            maybe: model::required(f0, "maybe")?,
-            nothing: model::required(f1, "nothing")?,
-            either: model::required(f2, "either")?,
-            version: model::required(f3, "version")?,
-            count: f4.unwrap_or_default(),
-            owner: f5.unwrap_or_default(),
-            parent: f6.unwrap_or_default(),
-            level: f7.unwrap_or_default(),
-            anything: f8.unwrap_or_default(),
-            closed: f9.unwrap_or_default(),
-            point: f10.unwrap_or_default(),
-            labels: f11.unwrap_or_default(),
-            named: f12.unwrap_or_default(),
-            photo: f13.unwrap_or_default(),
-            raw: f14.unwrap_or_default(),
-            tags: f15.unwrap_or_default(),
-            picky: f16.unwrap_or_default(),
-            some: f17.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Types {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Spec: `#/components/schemas/Types/properties/closed`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypesClosed {
     pub a: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for TypesClosed {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "a", &self.a)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    TypesClosed {
+        0 a: "a" optional,
     }
-}
-impl model::Model for TypesClosed {
-    const NAME: &'static str = "TypesClosed";
-    const FIELDS: &'static [&'static str] = &["a"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "a"),
-                model::Key::Other(key) => {
-                    ::std::result::Result::Err(model::unknown(&key, Self::FIELDS))
-                }
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self { a: f0.unwrap_or_default() })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TypesClosed {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: deny
 }
 /// Checked against the spec's constraints for `count`.
 ///
@@ -349,50 +140,12 @@ pub struct TypesPicky {
     pub a: ::std::option::Option<::std::string::String>,
     pub b: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for TypesPicky {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        let mut map = ::serde::Serializer::serialize_map(
-            serializer,
-            ::std::option::Option::None,
-        )?;
-        model::optional(&mut map, "a", &self.a)?;
-        model::optional(&mut map, "b", &self.b)?;
-        ::serde::ser::SerializeMap::end(map)
+model::serde_impls! {
+    TypesPicky {
+        0 a: "a" optional,
+        1 b: "b" optional,
     }
-}
-impl model::Model for TypesPicky {
-    const NAME: &'static str = "TypesPicky";
-    const FIELDS: &'static [&'static str] = &["a", "b"];
-    fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
-        let mut f0 = ::std::option::Option::None;
-        let mut f1 = ::std::option::Option::None;
-        while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
-            &mut map,
-            model::FieldKey(Self::FIELDS),
-        )? {
-            match key {
-                model::Key::Field(0) => model::field(&mut map, &mut f0, "a"),
-                model::Key::Field(1) => model::field(&mut map, &mut f1, "b"),
-                _ => model::skip(&mut map),
-            }?;
-        }
-        ::std::result::Result::Ok(Self {
-            a: f0.unwrap_or_default(),
-            b: f1.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TypesPicky {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        model::deserialize_model(deserializer)
-    }
+    unknown: ignore
 }
 /// Checked against the spec's constraints for `picky`.
 ///

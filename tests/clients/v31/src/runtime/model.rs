@@ -136,6 +136,222 @@ pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
     }
 }
 
+/// Reading a property's value, by kind (the names [`serde_impls!`] takes).
+pub mod read {
+    use super::de;
+    use ::serde::Deserialize;
+
+    /// A required property (see [`super::required`]).
+    pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
+        slot: Option<T>,
+        name: &'static str,
+    ) -> Result<T, E> {
+        super::required(slot, name)
+    }
+
+    /// An optional property: absent is `None`.
+    pub fn optional<T, E: de::Error>(
+        slot: Option<Option<T>>,
+        _name: &'static str,
+    ) -> Result<Option<T>, E> {
+        Ok(slot.flatten())
+    }
+}
+
+/// Writing a property, by kind (the names [`serde_impls!`] takes).
+pub mod write {
+    use ::serde::ser::SerializeMap;
+    use ::serde::Serialize;
+
+    /// A required property (`None` of a nullable one is written as `null`).
+    pub fn required<M: SerializeMap, T: Serialize>(
+        map: &mut M,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
+        super::entry(map, name, value)
+    }
+
+    /// An optional property: nothing is written when it is absent.
+    pub fn optional<M: SerializeMap, T: Serialize>(
+        map: &mut M,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
+        super::optional(map, name, value)
+    }
+}
+
+/// Keys no property has are skipped.
+pub mod ignore {
+    use ::serde::de::MapAccess;
+
+    /// Nothing to keep.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Nothing;
+
+    /// The (empty) store of other keys.
+    pub fn new() -> Nothing {
+        Nothing
+    }
+
+    /// Skips the value.
+    pub fn other<'de, A: MapAccess<'de>>(
+        map: &mut A,
+        _store: &mut Nothing,
+        _key: String,
+        _fields: &'static [&'static str],
+    ) -> Result<(), A::Error> {
+        super::skip(map)
+    }
+}
+
+/// Keys no property has are an error (`additionalProperties: false`).
+pub mod deny {
+    use ::serde::de::MapAccess;
+
+    use super::ignore::Nothing;
+
+    /// The (empty) store of other keys.
+    pub fn new() -> Nothing {
+        Nothing
+    }
+
+    /// Refuses the key.
+    pub fn other<'de, A: MapAccess<'de>>(
+        _map: &mut A,
+        _store: &mut Nothing,
+        key: String,
+        fields: &'static [&'static str],
+    ) -> Result<(), A::Error> {
+        Err(super::unknown(&key, fields))
+    }
+}
+
+/// Keys no property has are kept in the struct's map of extra properties.
+pub mod extra {
+    use ::serde::de::MapAccess;
+    use ::serde::Deserialize;
+    use ::std::collections::BTreeMap;
+
+    /// An empty map of extra properties.
+    pub fn new<T>() -> BTreeMap<String, T> {
+        BTreeMap::new()
+    }
+
+    /// Keeps the key and its value.
+    pub fn other<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        map: &mut A,
+        store: &mut BTreeMap<String, T>,
+        key: String,
+        _fields: &'static [&'static str],
+    ) -> Result<(), A::Error> {
+        super::extra(map, store, key)
+    }
+}
+
+/// `Serialize`, [`Model`] and `Deserialize` for a generated struct, from one line per
+/// property: its index, Rust name, wire name and kind (`required` or `optional`), then
+/// what happens to other keys (`ignore`, `deny`, or `extra(field)` to keep them in that
+/// map field).
+///
+/// ```text
+/// model::serde_impls! {
+///     Pet {
+///         0 name: "name" required,
+///         1 tag: "tag" optional,
+///     }
+///     unknown: ignore
+/// }
+/// ```
+#[allow(
+    unused_macros,
+    reason = "used by generated model structs; a spec without them leaves it unused"
+)]
+macro_rules! serde_impls {
+    // No property and no map of extra ones: an empty object.
+    ($name:ident { } unknown: $unknown:ident) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::Some(0))?;
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+        $crate::runtime::model::serde_impls!(@read $name { } unknown: $unknown);
+    };
+    (
+        $name:ident {
+            $($index:literal $field:ident : $wire:literal $kind:ident),* $(,)?
+        }
+        unknown: $unknown:ident $(($extra:ident))?
+    ) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
+                $($crate::runtime::model::write::$kind(&mut map, $wire, &self.$field)?;)*
+                $($crate::runtime::model::extra_entries(&mut map, &self.$extra)?;)?
+                ::serde::ser::SerializeMap::end(map)
+            }
+        }
+        $crate::runtime::model::serde_impls!(
+            @read $name { $($index $field : $wire $kind),* } unknown: $unknown $(($extra))?
+        );
+    };
+    (
+        @read $name:ident {
+            $($index:literal $field:ident : $wire:literal $kind:ident),*
+        }
+        unknown: $unknown:ident $(($extra:ident))?
+    ) => {
+        impl $crate::runtime::model::Model for $name {
+            const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+            fn visit_map<'de, A: ::serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::std::result::Result<Self, A::Error> {
+                $(let mut $field = ::std::option::Option::None;)*
+                let mut other = $crate::runtime::model::$unknown::new();
+                while let ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(
+                    &mut map,
+                    $crate::runtime::model::FieldKey(Self::FIELDS),
+                )? {
+                    match key {
+                        $($crate::runtime::model::Key::Field($index) => {
+                            $crate::runtime::model::field(&mut map, &mut $field, $wire)
+                        })*
+                        $crate::runtime::model::Key::Other(key) => {
+                            $crate::runtime::model::$unknown::other(&mut map, &mut other, key, Self::FIELDS)
+                        }
+                        $crate::runtime::model::Key::Field(_) => $crate::runtime::model::skip(&mut map),
+                    }?;
+                }
+                ::std::result::Result::Ok(Self {
+                    $($field: $crate::runtime::model::read::$kind($field, $wire)?,)*
+                    $($extra: other,)?
+                })
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::runtime::model::deserialize_model(deserializer)
+            }
+        }
+    };
+}
+#[allow(
+    unused_imports,
+    reason = "used by generated model structs; a spec without them leaves it unused"
+)]
+pub(crate) use serde_impls;
+
 /// The value of a property that is not there.
 struct Missing<E>(&'static str, PhantomData<E>);
 
