@@ -127,7 +127,7 @@ impl Diagnostics {
     pub fn locate(&mut self, text: &str, format: SourceFormat) {
         // Many diagnostics in a JSON text: one pass finds them all.
         let batch = if format == SourceFormat::Json && self.items.len() > 4 {
-            let wanted: std::collections::HashSet<&str> = self
+            let wanted: rustc_hash::FxHashSet<&str> = self
                 .items
                 .iter()
                 .filter(|d| d.location.is_none())
@@ -135,7 +135,7 @@ impl Diagnostics {
                 .collect();
             locate::locate_many_json(text, &wanted)
         } else {
-            std::collections::HashMap::new()
+            rustc_hash::FxHashMap::default()
         };
         for item in &mut self.items {
             if item.location.is_none() {
@@ -176,8 +176,12 @@ impl fmt::Display for Diagnostics {
 }
 
 /// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 /// `base` with one more token appended.

@@ -1314,9 +1314,9 @@ b: [
 /// Object members are located at their key, array elements at their first character.
 pub fn locate_many_json(
     text: &str,
-    pointers: &std::collections::HashSet<&str>,
-) -> std::collections::HashMap<String, LineCol> {
-    let mut found = std::collections::HashMap::new();
+    pointers: &rustc_hash::FxHashSet<&str>,
+) -> rustc_hash::FxHashMap<String, LineCol> {
+    let mut found = rustc_hash::FxHashMap::default();
     if pointers.is_empty() {
         return found;
     }
@@ -1386,12 +1386,20 @@ pub fn locate_many_json(
                 }
                 if expect_key {
                     let raw = &text[start..pos.min(text.len())];
-                    let key: String = serde_json::from_str(raw).unwrap_or_default();
                     if let Some((len, _)) = stack.last() {
                         path.truncate(*len);
                     }
                     path.push('/');
-                    path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    // Most keys have no escapes: no need to run a JSON parser on them.
+                    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                        Some(plain) if !plain.contains('\\') => {
+                            path.push_str(&crate::diag::escape_token(plain));
+                        }
+                        _ => {
+                            let key: String = serde_json::from_str(raw).unwrap_or_default();
+                            path.push_str(&crate::diag::escape_token(&key));
+                        }
+                    }
                     if pointers.contains(path.as_str()) {
                         found.insert(
                             path.clone(),
@@ -1443,8 +1451,8 @@ pub fn locate_many_json(
 fn array_element_start(
     stack: &mut [(usize, Option<usize>)],
     path: &mut String,
-    pointers: &std::collections::HashSet<&str>,
-    found: &mut std::collections::HashMap<String, LineCol>,
+    pointers: &rustc_hash::FxHashSet<&str>,
+    found: &mut rustc_hash::FxHashMap<String, LineCol>,
     line: usize,
     column: usize,
 ) {
@@ -1476,7 +1484,7 @@ mod many_tests {
             "/e",
             "/nope",
         ];
-        let set: std::collections::HashSet<&str> = pointers.iter().copied().collect();
+        let set: rustc_hash::FxHashSet<&str> = pointers.iter().copied().collect();
         let many = locate_many_json(text, &set);
         for pointer in pointers {
             assert_eq!(

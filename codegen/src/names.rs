@@ -14,7 +14,7 @@
 //!   (`bar_baz`) unless that collides; operations without `operationId` are named
 //!   from method and path (`get /pets/{id}` → `get_pets_by_id`).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 

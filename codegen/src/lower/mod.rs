@@ -9,7 +9,7 @@ mod cycles;
 mod operations;
 mod types;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::Value;
 
@@ -47,6 +47,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) by_pointer: HashMap<String, TypeId>,
     /// Inline enums by value set, with how many positions use each.
     pub(crate) shared_enums: HashMap<String, (TypeId, usize)>,
+    /// Schemas already read, by pointer: a schema used from many places is read once.
+    pub(crate) schemas: HashMap<String, crate::schema::Schema>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -56,8 +58,9 @@ impl<'a> Lowerer<'a> {
             diags,
             api: Api::default(),
             type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),
-            by_pointer: HashMap::new(),
-            shared_enums: HashMap::new(),
+            by_pointer: HashMap::default(),
+            shared_enums: HashMap::default(),
+            schemas: HashMap::default(),
         }
     }
 

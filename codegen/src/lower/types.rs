@@ -68,7 +68,11 @@ impl Ctx {
 
 impl Lowerer<'_> {
     pub(crate) fn read_schema(&mut self, pointer: &str) -> Schema {
+        if let Some(schema) = self.schemas.get(pointer) {
+            return schema.clone();
+        }
         let schema = schema::read(&self.doc.root, pointer, self.doc.version, self.diags);
+        self.schemas.insert(pointer.to_owned(), schema.clone());
         if schema.not.is_some() {
             // Repeated reads of one node give the same warning; `Diagnostics` drops duplicates.
             self.diags.warning(
