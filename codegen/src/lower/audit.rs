@@ -34,6 +34,9 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
                     .iter()
                     .any(|keyword| match *keyword {
                         "minProperties" | "maxProperties" => false,
+                        // A tuple's size holds by construction (lowering gives up the
+                        // tuple, with the bounds checked, when it cannot hold).
+                        "minItems" | "maxItems" => schema.prefix_items.is_empty(),
                         // An invalid pattern is reported (and left unchecked) by lowering.
                         "pattern" => schema
                             .assertions

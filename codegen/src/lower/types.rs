@@ -537,6 +537,28 @@ impl Lowerer<'_> {
 
     fn lower_array(&mut self, schema: &Schema, ctx: &Ctx) -> Lowered {
         let a = &schema.assertions;
+        let tuple_len = schema.prefix_items.len() as u64;
+        let size_fits = a.min_items.is_none_or(|min| min <= tuple_len)
+            && a.max_items.is_none_or(|max| max >= tuple_len);
+        if !schema.prefix_items.is_empty() && !size_fits {
+            // A fixed-size tuple cannot satisfy these bounds: keep the bounds (enforced)
+            // and give up the tuple.
+            self.diags.warning(
+                schema.pointer.clone(),
+                format!(
+                    "`minItems`/`maxItems` contradict the {tuple_len}-item tuple (`prefixItems` or an `items` list); \
+                     generated as a list of any JSON values with those bounds checked"
+                ),
+            );
+            let mut lowered = Lowered::plain(TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Json))));
+            if let Some(min) = a.min_items {
+                lowered.checks.here.push(Check::MinItems(min));
+            }
+            if let Some(max) = a.max_items {
+                lowered.checks.here.push(Check::MaxItems(max));
+            }
+            return lowered;
+        }
         if !schema.prefix_items.is_empty() {
             let mut members = Vec::new();
             let mut member_checks = Vec::new();

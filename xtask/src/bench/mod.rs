@@ -269,6 +269,7 @@ fn measure_generate(
 ) -> Result<Vec<GenerateResult>, String> {
     let mut results = Vec::new();
     for spec in specs {
+        let mut jobs = Vec::new();
         for &tool in tools {
             let binary = peers::binary(root, tool)
                 .ok_or_else(|| format!("{} has no binary", tool.name()))?;
@@ -281,18 +282,26 @@ fn measure_generate(
                 job = job.arg(arg);
             }
             job.timeout = std::time::Duration::from_secs(600);
-            let mut samples = Vec::new();
-            let mut failed = false;
-            for _ in 0..runs {
-                // Every run starts from nothing (no generator gets to reuse its output).
-                let _ = std::fs::remove_dir_all(&out);
-                let measurement = probe::measure(&job)?;
-                if !measurement.success {
-                    failed = true;
-                    break;
+            jobs.push((tool, job, out, Vec::new(), false));
+        }
+        // Runs take turns between the tools, so a noisy stretch of the shared machine
+        // hits every tool alike instead of one tool's whole series.
+        for _ in 0..runs {
+            for (_, job, out, samples, failed) in &mut jobs {
+                if *failed {
+                    continue;
                 }
-                samples.push(measurement);
+                // Every run starts from nothing (no generator gets to reuse its output).
+                let _ = std::fs::remove_dir_all(&*out);
+                let measurement = probe::measure(job)?;
+                if measurement.success {
+                    samples.push(measurement);
+                } else {
+                    *failed = true;
+                }
             }
+        }
+        for (tool, job, _, samples, failed) in jobs {
             let median = (!failed).then(|| median(&samples));
             eprintln!(
                 "bench: generate {} {}: {}",
@@ -300,7 +309,7 @@ fn measure_generate(
                 tool.name(),
                 match median {
                     Some(m) => format!("{:.1} ms, {:.0} MiB", m.millis, m.peak_mib),
-                    None => format!("failed (see {})", log.display()),
+                    None => format!("failed (see {})", job.log.display()),
                 }
             );
             results.push(GenerateResult {

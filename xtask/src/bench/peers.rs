@@ -150,7 +150,7 @@ pub fn prepare_crate(tool: Tool, dir: &Path, name: &str) -> Result<(), String> {
         std::fs::write(
             &manifest,
             format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{deps}"
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n{deps}"
             ),
         )
         .map_err(io)?;
