@@ -49,6 +49,18 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
                     && schema.all_of.is_empty()
                     && schema.one_of.is_empty()
                     && schema.any_of.is_empty();
+            if needs_rule && is_bytes(&field.ty) {
+                // A file (binary content): text keywords like `pattern` say nothing
+                // checkable about bytes.
+                diags.warning(
+                    field.docs.pointer.clone(),
+                    format!(
+                        "`{}.{}` is sent as binary content: its string constraints are not checked",
+                        def.name, field.rust_name
+                    ),
+                );
+                continue;
+            }
             if needs_rule && !is_checked(api, &field.ty) {
                 diags.error(
                     field.docs.pointer.clone(),
@@ -60,6 +72,14 @@ pub fn audit(api: &Api, doc: &Document, diags: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+fn is_bytes(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Prim(crate::ir::Prim::Bytes) => true,
+        TypeRef::Option(inner) | TypeRef::Box(inner) => is_bytes(inner),
+        _ => false,
     }
 }
 
