@@ -450,14 +450,11 @@ fn describe(result: &CompileResult) -> String {
     }
 }
 
-fn generate_table(out: &mut String, results: &[GenerateResult], tools: &[Tool]) {
-    let runs = results.first().map_or(0, |r| r.runs);
-    let _ = writeln!(
-        out,
-        "\n## Generate: wall time and peak memory (median of {runs} runs)\n"
-    );
-    let mut header = "| spec | KB |".to_owned();
-    let mut rule = "| --- | --: |".to_owned();
+/// The header and rule lines of a table with a column per tool and an `ours/peer`
+/// ratio column after each peer.
+fn table_header(out: &mut String, first: &str, first_rule: &str, tools: &[Tool]) {
+    let mut header = first.to_owned();
+    let mut rule = first_rule.to_owned();
     for tool in tools {
         let _ = write!(header, " {} |", tool.name());
         rule.push_str(" --: |");
@@ -467,6 +464,15 @@ fn generate_table(out: &mut String, results: &[GenerateResult], tools: &[Tool]) 
         }
     }
     let _ = writeln!(out, "{header}\n{rule}");
+}
+
+fn generate_table(out: &mut String, results: &[GenerateResult], tools: &[Tool]) {
+    let runs = results.first().map_or(0, |r| r.runs);
+    let _ = writeln!(
+        out,
+        "\n## Generate: wall time and peak memory (median of {runs} runs)\n"
+    );
+    table_header(out, "| spec | KB |", "| --- | --: |", tools);
     let mut labels: Vec<&Spec> = Vec::new();
     for result in results {
         if !labels.iter().any(|s| s.label == result.spec.label) {
@@ -513,17 +519,7 @@ fn compile_table(out: &mut String, results: &[CompileResult], tools: &[Tool]) {
         out,
         "\n## Compile: `cargo check` of the generated crate, dependencies built (touch, re-check, not incremental)\n"
     );
-    let mut header = "| spec |".to_owned();
-    let mut rule = "| --- |".to_owned();
-    for tool in tools {
-        let _ = write!(header, " {} |", tool.name());
-        rule.push_str(" --: |");
-        if *tool != Tool::Ours {
-            let _ = write!(header, " ours/{} |", tool.name());
-            rule.push_str(" --: |");
-        }
-    }
-    let _ = writeln!(out, "{header}\n{rule}");
+    table_header(out, "| spec |", "| --- |", tools);
     let mut labels: Vec<&str> = Vec::new();
     for result in results {
         if !labels.contains(&result.spec.label) {
