@@ -30,10 +30,7 @@ impl<'a> TypesModule<'a> {
 
 impl ModuleSource for TypesModule<'_> {
     fn head(&self) -> TokenStream {
-        let has_models = self
-            .types
-            .iter()
-            .any(|def| def.role == Role::Model && matches!(def.kind, TypeKind::Struct(_)));
+        let has_models = self.types.iter().any(|def| model_struct(def).is_some());
         let model = if has_models {
             quote!(
                 use crate::runtime::model;
@@ -53,10 +50,7 @@ impl ModuleSource for TypesModule<'_> {
 
     fn trailing_text(&self, index: usize) -> Option<String> {
         let def = self.types.get(index)?;
-        match &def.kind {
-            TypeKind::Struct(s) if def.role == Role::Model => Some(model_serde_text(def, s)),
-            _ => None,
-        }
+        model_struct(def).map(|s| model_serde_text(def, s))
     }
 
     fn item(&self, index: usize) -> TokenStream {
@@ -123,6 +117,14 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
         pub struct #name {
             #(#fields)*
         }
+    }
+}
+
+/// The struct of a model type (the ones that get serde impls from `model::serde_impls!`).
+fn model_struct(def: &TypeDef) -> Option<&Struct> {
+    match &def.kind {
+        TypeKind::Struct(s) if def.role == Role::Model => Some(s),
+        _ => None,
     }
 }
 

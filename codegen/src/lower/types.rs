@@ -540,9 +540,8 @@ impl Lowerer<'_> {
         let tuple_len = schema.prefix_items.len() as u64;
         let size_fits = a.min_items.is_none_or(|min| min <= tuple_len)
             && a.max_items.is_none_or(|max| max >= tuple_len);
-        if !schema.prefix_items.is_empty() && !size_fits {
-            // A fixed-size tuple cannot satisfy these bounds: keep the bounds (enforced)
-            // and give up the tuple.
+        let tuple_contradicts_bounds = !schema.prefix_items.is_empty() && !size_fits;
+        if tuple_contradicts_bounds {
             self.diags.warning(
                 schema.pointer.clone(),
                 format!(
@@ -550,16 +549,8 @@ impl Lowerer<'_> {
                      generated as a list of any JSON values with those bounds checked"
                 ),
             );
-            let mut lowered = Lowered::plain(TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Json))));
-            if let Some(min) = a.min_items {
-                lowered.checks.here.push(Check::MinItems(min));
-            }
-            if let Some(max) = a.max_items {
-                lowered.checks.here.push(Check::MaxItems(max));
-            }
-            return lowered;
         }
-        if !schema.prefix_items.is_empty() {
+        if !schema.prefix_items.is_empty() && !tuple_contradicts_bounds {
             let mut members = Vec::new();
             let mut member_checks = Vec::new();
             for (index, pointer) in schema.prefix_items.clone().iter().enumerate() {
@@ -588,6 +579,8 @@ impl Lowerer<'_> {
             return lowered;
         }
         let item = match &schema.items {
+            // The tuple was given up: its members say nothing about the list's items.
+            _ if tuple_contradicts_bounds => Lowered::plain(TypeRef::Prim(Prim::Json)),
             Sub::Schema(pointer) => {
                 let item_ctx = ctx.nested("Item", &ctx.label);
                 self.lower_value(pointer, &item_ctx)

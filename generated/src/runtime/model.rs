@@ -16,8 +16,7 @@ use ::std::fmt;
 use ::std::marker::PhantomData;
 
 use ::serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use ::serde::ser::SerializeMap;
-use ::serde::{Deserialize, Serialize};
+use ::serde::Deserialize;
 
 /// A generated struct read from a JSON object.
 pub trait Model: Sized {
@@ -25,7 +24,7 @@ pub trait Model: Sized {
     const NAME: &'static str;
     /// The wire names of its properties, in declaration order.
     const FIELDS: &'static [&'static str];
-    /// Reads the object's entries (see [`FieldKey`], [`field`], [`required`]).
+    /// Reads the object's entries (see [`FieldKey`], [`field`], [`read`]).
     fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
@@ -103,50 +102,26 @@ pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
-/// Reads the value of a key no property has into the struct's map of extra properties.
-pub fn extra<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    extra: &mut ::std::collections::BTreeMap<String, T>,
-    key: String,
-) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    extra.insert(key, value);
-    Ok(())
-}
-
 /// Skips the value of a key no property has.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
-/// The error for a key no property has, on a struct that allows no other keys.
-pub fn unknown<E: de::Error>(key: &str, fields: &'static [&'static str]) -> E {
-    E::unknown_field(key, fields)
-}
-
-/// The value of required property `name`: when it is missing, its type decides (an
-/// `Option` is `None`, anything else is a "missing field" error), as with serde's derive.
-pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
-    slot: Option<T>,
-    name: &'static str,
-) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => T::deserialize(Missing(name, PhantomData)),
-    }
-}
-
 /// Reading a property's value, by kind (the names [`serde_impls!`] takes).
 pub mod read {
-    use super::de;
+    use super::{de, Missing, PhantomData};
     use ::serde::Deserialize;
 
-    /// A required property (see [`super::required`]).
+    /// A required property: when it is missing, its type decides (an `Option` is `None`,
+    /// anything else is a "missing field" error), as with serde's derive.
     pub fn required<'de, T: Deserialize<'de>, E: de::Error>(
         slot: Option<T>,
         name: &'static str,
     ) -> Result<T, E> {
-        super::required(slot, name)
+        match slot {
+            Some(value) => Ok(value),
+            None => T::deserialize(Missing(name, PhantomData)),
+        }
     }
 
     /// An optional property: absent is `None`.
@@ -169,7 +144,7 @@ pub mod write {
         name: &'static str,
         value: &T,
     ) -> Result<(), M::Error> {
-        super::entry(map, name, value)
+        map.serialize_entry(name, value)
     }
 
     /// An optional property: nothing is written when it is absent.
@@ -178,7 +153,10 @@ pub mod write {
         name: &'static str,
         value: &Option<T>,
     ) -> Result<(), M::Error> {
-        super::optional(map, name, value)
+        match value {
+            Some(value) => map.serialize_entry(name, value),
+            None => Ok(()),
+        }
     }
 }
 
@@ -208,7 +186,7 @@ pub mod ignore {
 
 /// Keys no property has are an error (`additionalProperties: false`).
 pub mod deny {
-    use ::serde::de::MapAccess;
+    use ::serde::de::{Error, MapAccess};
 
     use super::ignore::Nothing;
 
@@ -224,14 +202,15 @@ pub mod deny {
         key: String,
         fields: &'static [&'static str],
     ) -> Result<(), A::Error> {
-        Err(super::unknown(&key, fields))
+        Err(A::Error::unknown_field(&key, fields))
     }
 }
 
 /// Keys no property has are kept in the struct's map of extra properties.
 pub mod extra {
     use ::serde::de::MapAccess;
-    use ::serde::Deserialize;
+    use ::serde::ser::SerializeMap;
+    use ::serde::{Deserialize, Serialize};
     use ::std::collections::BTreeMap;
 
     /// An empty map of extra properties.
@@ -246,7 +225,19 @@ pub mod extra {
         key: String,
         _fields: &'static [&'static str],
     ) -> Result<(), A::Error> {
-        super::extra(map, store, key)
+        let value = map.next_value()?;
+        store.insert(key, value);
+        Ok(())
+    }
+
+    /// Writes the extra properties after the named ones.
+    pub fn write<M: SerializeMap, T: Serialize>(
+        map: &mut M,
+        store: &BTreeMap<String, T>,
+    ) -> Result<(), M::Error> {
+        store
+            .iter()
+            .try_for_each(|(key, value)| map.serialize_entry(key, value))
     }
 }
 
@@ -295,7 +286,7 @@ macro_rules! serde_impls {
             ) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut map = ::serde::Serializer::serialize_map(serializer, ::std::option::Option::None)?;
                 $($crate::runtime::model::write::$kind(&mut map, $wire, &self.$field)?;)*
-                $($crate::runtime::model::extra_entries(&mut map, &self.$extra)?;)?
+                $($crate::runtime::model::extra::write(&mut map, &self.$extra)?;)?
                 ::serde::ser::SerializeMap::end(map)
             }
         }
@@ -371,35 +362,4 @@ impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
         unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
         ignored_any
     }
-}
-
-/// Writes property `name` (a required one: `None` is written as `null`).
-pub fn entry<M: SerializeMap, T: Serialize + ?Sized>(
-    map: &mut M,
-    name: &'static str,
-    value: &T,
-) -> Result<(), M::Error> {
-    map.serialize_entry(name, value)
-}
-
-/// Writes optional property `name`, or nothing when it is absent.
-pub fn optional<M: SerializeMap, T: Serialize>(
-    map: &mut M,
-    name: &'static str,
-    value: &Option<T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(value) => map.serialize_entry(name, value),
-        None => Ok(()),
-    }
-}
-
-/// Writes the extra properties (`additionalProperties`) after the named ones.
-pub fn extra_entries<M: SerializeMap, T: Serialize>(
-    map: &mut M,
-    extra: &::std::collections::BTreeMap<String, T>,
-) -> Result<(), M::Error> {
-    extra
-        .iter()
-        .try_for_each(|(key, value)| map.serialize_entry(key, value))
 }

@@ -238,9 +238,14 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The cargo that runs this task (`cargo` when started some other way).
+pub(crate) fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
 /// Builds our generator in release mode (what users run is built once, then run often).
 fn build_ours(root: &Path) -> Result<(), String> {
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let status = Command::new(cargo())
         .args(["build", "--release", "--locked", "--quiet", "-p", "xtask"])
         .current_dir(root)
         .status()
@@ -350,7 +355,7 @@ fn measure_compile(work: &Path, spec: &Spec, tool: Tool) -> Result<CompileResult
         return Ok(result(None, None, &error));
     }
     let target = work.join("check").join(tool.name());
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let cargo = cargo();
     let log = work
         .join("logs")
         .join(format!("check-{}-{}.log", tool.name(), spec.label));
@@ -409,7 +414,7 @@ fn count_warnings(log: &str) -> usize {
 
 fn measure_client(root: &Path) -> Result<Value, String> {
     eprintln!("bench: client round trips (cargo bench -p tests --bench client_roundtrip) ...");
-    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let output = Command::new(cargo())
         .args([
             "bench",
             "--locked",

@@ -78,7 +78,7 @@ pub fn install_missing(workspace: &Path) {
             continue;
         }
         eprintln!("bench: installing {package}@{version} into target/bench/peers ...");
-        let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        let status = Command::new(super::cargo())
             .args(["install", "--locked", "--quiet", "--root"])
             .arg(peers_root(workspace))
             .arg(format!("{package}@{version}"))
