@@ -20,23 +20,33 @@ pub mod schema;
 
 use diag::Diagnostics;
 
-/// The hand-written runtime copied into every generated crate: (path in the crate, text).
+/// The hand-written runtime crate (`codegen/runtime/src/`) copied into every generated
+/// crate's `runtime/` folder: (path in the generated crate, text).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    ("src/runtime/mod.rs", include_str!("../runtime/mod.rs")),
+    ("runtime/src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
-        "src/runtime/encoding.rs",
-        include_str!("../runtime/encoding.rs"),
-    ),
-    ("src/runtime/error.rs", include_str!("../runtime/error.rs")),
-    ("src/runtime/http.rs", include_str!("../runtime/http.rs")),
-    ("src/runtime/model.rs", include_str!("../runtime/model.rs")),
-    (
-        "src/runtime/validate.rs",
-        include_str!("../runtime/validate.rs"),
+        "runtime/src/encoding.rs",
+        include_str!("../runtime/src/encoding.rs"),
     ),
     (
-        "src/runtime/values.rs",
-        include_str!("../runtime/values.rs"),
+        "runtime/src/error.rs",
+        include_str!("../runtime/src/error.rs"),
+    ),
+    (
+        "runtime/src/http.rs",
+        include_str!("../runtime/src/http.rs"),
+    ),
+    (
+        "runtime/src/model.rs",
+        include_str!("../runtime/src/model.rs"),
+    ),
+    (
+        "runtime/src/validate.rs",
+        include_str!("../runtime/src/validate.rs"),
+    ),
+    (
+        "runtime/src/values.rs",
+        include_str!("../runtime/src/values.rs"),
     ),
 ];
 
@@ -185,12 +195,15 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         },
     ];
     timer.lap("emit + render");
+    files.push(File {
+        path: "runtime/Cargo.toml".to_owned(),
+        text: emit::runtime_cargo_toml(options, &header),
+    });
     for (path, text) in RUNTIME_FILES {
-        let source = path.trim_start_matches("src/");
         files.push(File {
             path: (*path).to_owned(),
             text: format!(
-                "// {GENERATED_MARKER} by `{}`: copied from codegen/{source}. DO NOT EDIT.\n{text}",
+                "// {GENERATED_MARKER} by `{}`: copied from codegen/{path}. DO NOT EDIT.\n{text}",
                 options.command
             ),
         });

@@ -17,9 +17,9 @@ pub struct CreateCustomModelDto {
 }
 model::serde_impls! {
     CreateCustomModelDto {
-        0 session_id: "sessionId" required,
-        1 clip_ids: "clipIds" required,
-        2 name: "name" required,
+        session_id: "sessionId" required,
+        clip_ids: "clipIds" required,
+        name: "name" required,
     }
     unknown: ignore
 }
@@ -40,7 +40,7 @@ pub struct TaskIdDto {
 }
 model::serde_impls! {
     TaskIdDto {
-        0 task_id: "taskId" required,
+        task_id: "taskId" required,
     }
     unknown: ignore
 }

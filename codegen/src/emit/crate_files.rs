@@ -8,45 +8,28 @@ use crate::ir::Api;
 use crate::Options;
 
 /// `Cargo.toml` of the generated crate. It names every dependency with its version, so
-/// the crate builds on its own wherever it is written.
+/// the crate builds on its own wherever it is written. The runtime is a crate of its own
+/// beside the sources (`runtime/`), renamed `runtime` so the code reaches it as
+/// `crate::runtime` (see [`lib_module`]).
 pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     let description = if api.title.is_empty() {
         "Generated API client".to_owned()
     } else {
         format!("Client for {} {}", api.title, api.version)
     };
-    let mut out = String::new();
-    out.push_str(&format!("# {header}\n"));
-    out.push_str("[package]\n");
-    out.push_str(&format!("name = {}\n", toml_string(&options.crate_name)));
-    out.push_str(&format!(
-        "version = {}\n",
-        toml_string(&options.crate_version)
-    ));
-    out.push_str("edition = \"2021\"\n");
-    out.push_str("rust-version = \"1.85\"\n");
-    out.push_str(&format!("description = {}\n", toml_string(&description)));
-    out.push_str("publish = false\n");
+    let mut out = package_section(header, &options.crate_name, options, &description);
     out.push_str("\n[dependencies]\n");
-    out.push_str("base64 = \"0.22\"\n");
     out.push_str("bytes = \"1\"\n");
     if api.uses.chrono {
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
-    out.push_str("fastrand = \"2\"\n");
-    out.push_str("httpdate = \"1\"\n");
-    out.push_str("percent-encoding = \"2\"\n");
-    out.push_str("regress = \"0.12\"\n");
-    out.push_str(
-        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"json\", \"multipart\"] }\n",
-    );
+    out.push_str(REQWEST);
+    out.push_str(&format!(
+        "runtime = {{ package = {}, path = \"runtime\" }}\n",
+        toml_string(&runtime_crate_name(options)),
+    ));
     out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
     out.push_str("serde_json = \"1\"\n");
-    out.push_str("serde_path_to_error = \"0.1\"\n");
-    out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
-    out.push_str(
-        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
-    );
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
@@ -54,9 +37,59 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     out.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if options.standalone {
         out.push_str(
-            "\n# Its own workspace, so the crate builds wherever it is written.\n[workspace]\n",
+            "\n# Its own workspace (with the runtime), so the crate builds wherever it is written.\n[workspace]\n",
         );
     }
+    out
+}
+
+/// `runtime/Cargo.toml`: the runtime crate the generated crate depends on. Its
+/// dependencies are those of the generator's own `codegen/runtime/Cargo.toml`.
+pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
+    let description = format!("Runtime of the {} client crate", options.crate_name);
+    let mut out = package_section(header, &runtime_crate_name(options), options, &description);
+    out.push_str("\n[dependencies]\n");
+    out.push_str("base64 = \"0.22\"\n");
+    out.push_str("bytes = \"1\"\n");
+    out.push_str(
+        "erased-serde = { version = \"0.4\", default-features = false, features = [\"std\"] }\n",
+    );
+    out.push_str("fastrand = \"2\"\n");
+    out.push_str("httpdate = \"1\"\n");
+    out.push_str("percent-encoding = \"2\"\n");
+    out.push_str("regress = \"0.12\"\n");
+    out.push_str(REQWEST);
+    out.push_str("serde = \"1\"\n");
+    out.push_str("serde_json = \"1\"\n");
+    out.push_str("serde_path_to_error = \"0.1\"\n");
+    out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
+    out.push_str(
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
+    );
+    out
+}
+
+/// The runtime crate's package name: the client's with `-runtime`, so two generated
+/// clients in one workspace never clash.
+pub fn runtime_crate_name(options: &Options) -> String {
+    format!("{}-runtime", options.crate_name)
+}
+
+const REQWEST: &str = "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"json\", \"multipart\"] }\n";
+
+fn package_section(header: &str, name: &str, options: &Options, description: &str) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# {header}\n"));
+    out.push_str("[package]\n");
+    out.push_str(&format!("name = {}\n", toml_string(name)));
+    out.push_str(&format!(
+        "version = {}\n",
+        toml_string(&options.crate_version)
+    ));
+    out.push_str("edition = \"2021\"\n");
+    out.push_str("rust-version = \"1.85\"\n");
+    out.push_str(&format!("description = {}\n", toml_string(description)));
+    out.push_str("publish = false\n");
     out
 }
 
@@ -123,8 +156,7 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         #![forbid(unsafe_code)]
         #[rustfmt::skip]
         pub mod client;
-        #[rustfmt::skip]
-        pub mod runtime;
+        pub use ::runtime;
         #[rustfmt::skip]
         pub mod types;
         pub use client::{Client, DEFAULT_BASE_URL};

@@ -129,18 +129,18 @@ fn model_struct(def: &TypeDef) -> Option<&Struct> {
 }
 
 /// The `model::serde_impls!` invocation that gives a model struct `Serialize`,
-/// `Deserialize` and `Model` (see `runtime/model.rs`), one line per property, written
+/// `Deserialize` (see `runtime/src/model.rs`), one line per property, written
 /// as formatted text.
 pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
     let mut text = format!("model::serde_impls! {{\n    {} {{\n", ident(&def.name));
-    for (index, field) in s.fields.iter().enumerate() {
+    for field in &s.fields {
         let kind = if field.optional {
             "optional"
         } else {
             "required"
         };
         text.push_str(&format!(
-            "        {index} {}: {} {kind},\n",
+            "        {}: {} {kind},\n",
             ident(&field.rust_name),
             lit(&field.wire_name)
         ));

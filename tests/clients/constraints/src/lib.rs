@@ -5,8 +5,7 @@
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod client;
-#[rustfmt::skip]
-pub mod runtime;
+pub use ::runtime;
 #[rustfmt::skip]
 pub mod types;
 pub use client::{Client, DEFAULT_BASE_URL};

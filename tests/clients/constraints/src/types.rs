@@ -16,13 +16,13 @@ pub struct Limits {
 }
 model::serde_impls! {
     Limits {
-        0 tags: "tags" required,
-        1 code: "code" required,
-        2 count: "count" required,
-        3 ratio: "ratio" required,
-        4 scores: "scores" optional,
-        5 color: "color" optional,
-        6 level: "level" optional,
+        tags: "tags" required,
+        code: "code" required,
+        count: "count" required,
+        ratio: "ratio" required,
+        scores: "scores" optional,
+        color: "color" optional,
+        level: "level" optional,
     }
     unknown: ignore
 }

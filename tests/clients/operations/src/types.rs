@@ -8,7 +8,7 @@ pub struct CreatePetCreatedResponse {
 }
 model::serde_impls! {
     CreatePetCreatedResponse {
-        0 id: "id" optional,
+        id: "id" optional,
     }
     unknown: ignore
 }
@@ -28,8 +28,8 @@ pub struct CreatePetRequest {
 }
 model::serde_impls! {
     CreatePetRequest {
-        0 name: "name" required,
-        1 age: "age" optional,
+        name: "name" required,
+        age: "age" optional,
     }
     unknown: ignore
 }
@@ -56,7 +56,7 @@ pub struct GetPhotoFilter {
 }
 model::serde_impls! {
     GetPhotoFilter {
-        0 color: "color" optional,
+        color: "color" optional,
     }
     unknown: ignore
 }
@@ -103,7 +103,7 @@ pub struct Problem {
 }
 model::serde_impls! {
     Problem {
-        0 message: "message" optional,
+        message: "message" optional,
     }
     unknown: ignore
 }

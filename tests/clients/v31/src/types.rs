@@ -12,7 +12,7 @@ pub struct Event {
 }
 model::serde_impls! {
     Event {
-        0 id: "id" optional,
+        id: "id" optional,
     }
     unknown: ignore
 }
@@ -45,7 +45,7 @@ pub struct Owner {
 }
 model::serde_impls! {
     Owner {
-        0 name: "name" optional,
+        name: "name" optional,
     }
     unknown: ignore
 }
@@ -75,24 +75,24 @@ pub struct Types {
 }
 model::serde_impls! {
     Types {
-        0 maybe: "maybe" required,
-        1 nothing: "nothing" required,
-        2 either: "either" required,
-        3 version: "version" required,
-        4 count: "count" optional,
-        5 owner: "owner" optional,
-        6 parent: "parent" optional,
-        7 level: "level" optional,
-        8 anything: "anything" optional,
-        9 closed: "closed" optional,
-        10 point: "point" optional,
-        11 labels: "labels" optional,
-        12 named: "named" optional,
-        13 photo: "photo" optional,
-        14 raw: "raw" optional,
-        15 tags: "tags" optional,
-        16 picky: "picky" optional,
-        17 some: "some" optional,
+        maybe: "maybe" required,
+        nothing: "nothing" required,
+        either: "either" required,
+        version: "version" required,
+        count: "count" optional,
+        owner: "owner" optional,
+        parent: "parent" optional,
+        level: "level" optional,
+        anything: "anything" optional,
+        closed: "closed" optional,
+        point: "point" optional,
+        labels: "labels" optional,
+        named: "named" optional,
+        photo: "photo" optional,
+        raw: "raw" optional,
+        tags: "tags" optional,
+        picky: "picky" optional,
+        some: "some" optional,
     }
     unknown: ignore
 }
@@ -103,7 +103,7 @@ pub struct TypesClosed {
 }
 model::serde_impls! {
     TypesClosed {
-        0 a: "a" optional,
+        a: "a" optional,
     }
     unknown: deny
 }
@@ -142,8 +142,8 @@ pub struct TypesPicky {
 }
 model::serde_impls! {
     TypesPicky {
-        0 a: "a" optional,
-        1 b: "b" optional,
+        a: "a" optional,
+        b: "b" optional,
     }
     unknown: ignore
 }

@@ -1,0 +1,1415 @@
+//! Sending an operation's request: authentication, timeouts, retries and tracing.
+//!
+//! Generated code describes each operation with a static [`Operation`], builds a
+//! [`Request`] (path already expanded, parameters already encoded) and hands both to
+//! [`ClientCore::execute`], which returns the [`RawResponse`] of the last attempt. The
+//! generated code then maps the status to a typed result with the `RawResponse`
+//! methods ([`RawResponse::json`], [`RawResponse::error_json`], ...).
+//!
+//! Secrets (tokens, passwords, API keys) live in [`Secret`]s, which never print their
+//! value; the headers that carry them are marked sensitive, and neither errors nor
+//! tracing ever show a URL with its query or a header.
+
+use ::std::collections::BTreeMap;
+use ::std::fmt;
+use ::std::sync::Arc;
+use ::std::time::{Duration, Instant, SystemTime};
+
+use ::bytes::Bytes;
+use ::percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use ::reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, RETRY_AFTER,
+};
+use ::reqwest::{Method, StatusCode};
+use ::serde::de::DeserializeOwned;
+use ::tracing::Instrument as _;
+
+use super::error::{Error, RedactedHeaders, ResponseValue, Snippet};
+use super::validate::{ValidationError, Violation};
+
+/// Time allowed to establish a connection, unless changed with
+/// [`ClientCore::with_connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for one attempt (connect, send, and receive the whole response), unless
+/// changed with [`ClientCore::with_timeout`] or [`RequestOptions::with_timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest wait a `Retry-After` header can impose between two attempts: longer
+/// requests are shortened to this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// A secret string (token, password, API key): `Debug` and `Display` print `***`,
+/// never the value.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret value, for putting it on the wire.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Credentials for one security scheme. `Debug` shows no secret.
+///
+/// A `Bearer` credential also serves an API-key scheme (and an `ApiKey` one a bearer
+/// scheme): both are a single secret. A `Basic` credential serves basic schemes only.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// A token sent as `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer(Secret),
+    /// A user name and password sent as HTTP basic authentication.
+    Basic {
+        /// The user name (not secret).
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// An API key sent in the header, query parameter or cookie the scheme names.
+    ApiKey(Secret),
+}
+
+impl Credential {
+    /// A bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Self::Bearer(Secret::new(token))
+    }
+
+    /// A user name and password for HTTP basic authentication.
+    pub fn basic(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self::Basic {
+            username: username.into(),
+            password: Secret::new(password),
+        }
+    }
+
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::ApiKey(Secret::new(key))
+    }
+}
+
+/// Where an API-key scheme sends its key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ApiKeyLocation {
+    /// In a request header.
+    Header,
+    /// In a query parameter.
+    Query,
+    /// In a cookie.
+    Cookie,
+}
+
+/// How a security scheme sends its credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// A key in the header, query parameter or cookie `name`.
+    ApiKey {
+        /// Where the key goes.
+        location: ApiKeyLocation,
+        /// The header, query parameter or cookie name.
+        name: &'static str,
+    },
+}
+
+/// A security scheme from the spec's `components.securitySchemes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SecurityScheme {
+    /// The scheme's name in the spec: the name credentials are registered under.
+    pub name: &'static str,
+    /// How the scheme sends its credential.
+    pub kind: SchemeKind,
+}
+
+/// The static description of one operation, emitted by the generator as a `static`.
+#[derive(Debug)]
+pub struct Operation {
+    /// The Rust method name, e.g. `custom_model_create` (for tracing and errors).
+    pub name: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path as the spec writes it, e.g. `/pets/{petId}` (tracing shows this, never
+    /// the expanded path).
+    pub path_template: &'static str,
+    /// Alternatives (any one will do); each alternative needs all its schemes. An empty
+    /// slice means the operation needs no authentication; an empty alternative among
+    /// others means anonymous access is allowed.
+    pub security: &'static [&'static [&'static SecurityScheme]],
+}
+
+/// A request body, already serialized.
+#[derive(Clone)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// JSON text, sent as `application/json`.
+    Json(Vec<u8>),
+    /// Pairs sent as `application/x-www-form-urlencoded` (names and values unencoded).
+    Form(Vec<(String, String)>),
+    /// Parts sent as `multipart/form-data`.
+    Multipart(Vec<MultipartPart>),
+    /// Raw bytes with their content type.
+    Bytes {
+        /// The `Content-Type` to send.
+        content_type: String,
+        /// The body.
+        data: Bytes,
+    },
+    /// Text with its content type.
+    Text {
+        /// The `Content-Type` to send.
+        content_type: String,
+        /// The body.
+        data: String,
+    },
+}
+
+impl Body {
+    /// `value` serialized as a JSON body. A value that cannot be represented as JSON
+    /// (never the case for generated types) is an error at path `body`.
+    pub fn json<T: ::serde::Serialize + ?Sized>(value: &T) -> Result<Self, ValidationError> {
+        ::serde_json::to_vec(value)
+            .map(Self::Json)
+            .map_err(|error| ValidationError::new(vec![violation("body", &error.to_string())]))
+    }
+
+    /// `value` serialized as an `application/x-www-form-urlencoded` body, by
+    /// [`form_pairs`](super::encoding::form_pairs): it must serialize to an object.
+    pub fn form<T: ::serde::Serialize + ?Sized>(value: &T) -> Result<Self, ValidationError> {
+        super::encoding::form_pairs(value)
+            .map(Self::Form)
+            .map_err(|message| ValidationError::new(vec![violation("body", &message)]))
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("Empty"),
+            Self::Json(data) => write!(f, "Json(\"{}\")", Snippet(data)),
+            Self::Form(pairs) => f.debug_tuple("Form").field(pairs).finish(),
+            Self::Multipart(parts) => f.debug_tuple("Multipart").field(parts).finish(),
+            Self::Bytes { content_type, data } => write!(
+                f,
+                "Bytes {{ content_type: {content_type:?}, data: {} bytes }}",
+                data.len()
+            ),
+            Self::Text { content_type, data } => write!(
+                f,
+                "Text {{ content_type: {content_type:?}, data: \"{}\" }}",
+                Snippet(data.as_bytes())
+            ),
+        }
+    }
+}
+
+/// One part of a `multipart/form-data` body. Parts are plain data so the form can be
+/// built anew for every attempt.
+#[derive(Clone, Debug)]
+pub struct MultipartPart {
+    /// The form field name.
+    pub name: String,
+    /// The part's content.
+    pub value: PartValue,
+}
+
+impl MultipartPart {
+    /// A text field.
+    pub fn text(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: PartValue::Text(value.into()),
+        }
+    }
+
+    /// A file field sent as `application/octet-stream`, with the field name as its file
+    /// name (many servers tell files from text fields by the presence of a file name).
+    /// Change either with [`with_filename`](Self::with_filename) and
+    /// [`with_content_type`](Self::with_content_type).
+    pub fn file(name: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        let name = name.into();
+        Self {
+            value: PartValue::File {
+                data: data.into(),
+                filename: Some(name.clone()),
+                content_type: None,
+            },
+            name,
+        }
+    }
+
+    /// The same file part with another file name (`None`: announce none). No effect on
+    /// a text part.
+    pub fn with_filename(mut self, filename: Option<String>) -> Self {
+        if let PartValue::File { filename: slot, .. } = &mut self.value {
+            *slot = filename;
+        }
+        self
+    }
+
+    /// The same file part with a content type. No effect on a text part.
+    pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+        if let PartValue::File {
+            content_type: slot, ..
+        } = &mut self.value
+        {
+            *slot = Some(content_type.into());
+        }
+        self
+    }
+}
+
+/// The content of a multipart part.
+#[derive(Clone)]
+pub enum PartValue {
+    /// A text field.
+    Text(String),
+    /// A file (or any binary content).
+    File {
+        /// The content.
+        data: Bytes,
+        /// The file name to announce, if any.
+        filename: Option<String>,
+        /// The content type to announce (`application/octet-stream` when `None`).
+        content_type: Option<String>,
+    },
+}
+
+impl fmt::Debug for PartValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(text) => f.debug_tuple("Text").field(text).finish(),
+            Self::File {
+                data,
+                filename,
+                content_type,
+            } => f
+                .debug_struct("File")
+                .field("data", &format_args!("{} bytes", data.len()))
+                .field("filename", filename)
+                .field("content_type", content_type)
+                .finish(),
+        }
+    }
+}
+
+/// A request ready to send, built by generated code.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The path with its parameters expanded and percent-encoded, e.g. `/pets/42`.
+    pub path: String,
+    /// Query pairs, already percent-encoded (as `encoding::query_param` makes them).
+    pub query: Vec<(String, String)>,
+    /// Header parameters.
+    pub headers: Vec<(String, String)>,
+    /// Cookie parameters, sent in one `Cookie` header.
+    pub cookies: Vec<(String, String)>,
+    /// The body.
+    pub body: Body,
+    /// The `Accept` header to send, if any.
+    pub accept: Option<&'static str>,
+}
+
+impl Request {
+    /// A request for `path` with no parameters and no body.
+    pub fn new(path: String) -> Self {
+        Self {
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            accept: None,
+        }
+    }
+}
+
+/// When and how often a call is retried.
+///
+/// A retry happens on:
+/// - status 429, and connection failures before the request was sent, for every method;
+/// - status 500, 502, 503 and 504, timeouts, and other transport failures (connection
+///   lost after sending, say), for idempotent methods only (GET, HEAD, PUT, DELETE,
+///   OPTIONS, TRACE), unless `retry_non_idempotent` is set.
+///
+/// Before retry `n` (1-based) the call waits a random time between zero and
+/// `min(max_backoff, initial_backoff * 2^(n-1))` ("full jitter"); a `Retry-After` header
+/// on a 429 or 503 response replaces that wait, up to [`MAX_RETRY_AFTER`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How many attempts in all, the first try included: 1 turns retries off.
+    pub max_attempts: u32,
+    /// The cap of the first random wait.
+    pub initial_backoff: Duration,
+    /// The largest cap of a random wait.
+    pub max_backoff: Duration,
+    /// Whether POST and PATCH are also retried after a 5xx, a timeout or a lost
+    /// connection (when the server may already have acted on the request).
+    pub retry_non_idempotent: bool,
+}
+
+impl RetryPolicy {
+    /// No retries: one attempt only.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    /// 3 attempts, waits capped at 200 ms then doubling up to 10 s, idempotent methods
+    /// only for 5xx and timeouts.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(10),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+/// Per-call overrides of the client's settings (`None`: keep the client's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// Time allowed for each attempt.
+    pub timeout: Option<Duration>,
+    /// The retry policy.
+    pub retry: Option<RetryPolicy>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Overrides the time allowed for each attempt.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+}
+
+/// What every generated client holds: the HTTP client, base URL, credentials and
+/// defaults for timeouts and retries. Cloning is cheap. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct ClientCore {
+    http: ::reqwest::Client,
+    custom_client: bool,
+    base_url: Arc<str>,
+    credentials: Arc<BTreeMap<&'static str, Credential>>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl ClientCore {
+    /// A client for the API at `base_url` (e.g. `https://api.example.com/v1`), with
+    /// rustls, a connect timeout of [`DEFAULT_CONNECT_TIMEOUT`] (10 s), a timeout per
+    /// attempt of [`DEFAULT_TIMEOUT`] (60 s) and [`RetryPolicy::default`].
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised (as `reqwest::Client::new` does).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            http: build_http_client(DEFAULT_CONNECT_TIMEOUT),
+            custom_client: false,
+            base_url: Arc::from(base_url.into()),
+            credentials: Arc::new(BTreeMap::new()),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Uses the caller's own HTTP client (for proxies, TLS roots, ...). Its own settings
+    /// apply, so [`with_connect_timeout`](Self::with_connect_timeout) no longer has an
+    /// effect; the timeout per attempt still applies.
+    pub fn with_http_client(mut self, client: ::reqwest::Client) -> Self {
+        self.http = client;
+        self.custom_client = true;
+        self
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The same client for another base URL.
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Arc::from(url.into());
+        self
+    }
+
+    /// Registers the credential for the security scheme named `scheme` in the spec.
+    pub fn with_credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+        Arc::make_mut(&mut self.credentials).insert(scheme, credential);
+        self
+    }
+
+    /// Sets the time allowed for each attempt (connect, send and receive the whole
+    /// response).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the time allowed to connect. This rebuilds the internal HTTP client; it has
+    /// no effect on a client given with [`with_http_client`](Self::with_http_client).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        if !self.custom_client {
+            self.http = build_http_client(timeout);
+        }
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// A copy whose defaults are overridden by `options` (for per-call settings).
+    pub fn with_options(&self, options: RequestOptions) -> Self {
+        let mut core = self.clone();
+        if let Some(timeout) = options.timeout {
+            core.timeout = timeout;
+        }
+        if let Some(retry) = options.retry {
+            core.retry = retry;
+        }
+        core
+    }
+
+    /// Applies authentication for `op`, sends `request` with the timeout and retry
+    /// policy, and returns the response of the last attempt, whatever its status.
+    pub async fn execute(&self, op: &Operation, request: Request) -> Result<RawResponse, Error> {
+        let span = ::tracing::info_span!(
+            "http_operation",
+            operation = op.name,
+            method = %op.method,
+            path = op.path_template,
+        );
+        async move {
+            let prepared = self.prepare(op, request)?;
+            self.send(op, &prepared).await
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Checks and assembles everything that is the same for every attempt. Fails,
+    /// without sending anything, on missing credentials or on names and values that
+    /// cannot be sent.
+    pub(crate) fn prepare(&self, op: &Operation, request: Request) -> Result<Prepared, Error> {
+        let auth = self.select_credentials(op)?;
+        let Request {
+            path,
+            mut query,
+            headers: header_params,
+            mut cookies,
+            body,
+            accept,
+        } = request;
+        let mut problems = Vec::new();
+        let mut headers = HeaderMap::new();
+
+        for (name, value) in header_params {
+            let parsed_name = HeaderName::from_bytes(name.as_bytes());
+            let parsed_value = HeaderValue::from_str(&value);
+            match (parsed_name, parsed_value) {
+                (Ok(name), Ok(value)) => {
+                    headers.append(name, value);
+                }
+                (Err(_), _) => problems.push(violation(&name, "not a valid header name")),
+                (_, Err(_)) => problems.push(violation(
+                    &name,
+                    "header value holds characters a header cannot carry",
+                )),
+            }
+        }
+        if let Some(accept) = accept {
+            if !headers.contains_key(ACCEPT) {
+                match HeaderValue::from_str(accept) {
+                    Ok(value) => {
+                        headers.insert(ACCEPT, value);
+                    }
+                    Err(_) => problems.push(violation("Accept", "not a valid header value")),
+                }
+            }
+        }
+
+        let mut sensitive_cookie = false;
+        for (scheme, credential) in auth {
+            match (scheme.kind, credential) {
+                (SchemeKind::Basic, Credential::Basic { username, password }) => {
+                    let text = format!("{username}:{}", password.expose());
+                    let value = format!("Basic {}", base64(text.as_bytes()));
+                    insert_secret_header(
+                        &mut headers,
+                        AUTHORIZATION,
+                        &value,
+                        scheme,
+                        &mut problems,
+                    );
+                }
+                (SchemeKind::Bearer, Credential::Bearer(secret) | Credential::ApiKey(secret)) => {
+                    let value = format!("Bearer {}", secret.expose());
+                    insert_secret_header(
+                        &mut headers,
+                        AUTHORIZATION,
+                        &value,
+                        scheme,
+                        &mut problems,
+                    );
+                }
+                (
+                    SchemeKind::ApiKey { location, name },
+                    Credential::Bearer(secret) | Credential::ApiKey(secret),
+                ) => match location {
+                    ApiKeyLocation::Header => match HeaderName::from_bytes(name.as_bytes()) {
+                        Ok(header) => {
+                            let value = secret.expose();
+                            insert_secret_header(
+                                &mut headers,
+                                header,
+                                value,
+                                scheme,
+                                &mut problems,
+                            );
+                        }
+                        Err(_) => problems.push(violation(
+                            scheme.name,
+                            "the scheme's header name is not a valid header name",
+                        )),
+                    },
+                    ApiKeyLocation::Query => {
+                        query.push((
+                            super::encoding::encode_query(name),
+                            super::encoding::encode_query(secret.expose()),
+                        ));
+                    }
+                    ApiKeyLocation::Cookie => {
+                        cookies.push((name.to_owned(), secret.expose().to_owned()));
+                        sensitive_cookie = true;
+                    }
+                },
+                // `select_credentials` only picks credentials that suit their scheme.
+                _ => {}
+            }
+        }
+
+        if !cookies.is_empty() {
+            let text = cookies
+                .iter()
+                .map(|(name, value)| {
+                    format!(
+                        "{}={}",
+                        utf8_percent_encode(name, COOKIE_NAME),
+                        utf8_percent_encode(value, COOKIE_VALUE)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            // Percent-encoding leaves only visible ASCII, which a header always carries.
+            if let Ok(mut value) = HeaderValue::from_str(&text) {
+                value.set_sensitive(sensitive_cookie);
+                headers.insert(COOKIE, value);
+            }
+        }
+
+        let body = match body {
+            Body::Empty => PreparedBody::Empty,
+            Body::Json(data) => {
+                default_content_type(&mut headers, "application/json", &mut problems);
+                PreparedBody::Bytes(Bytes::from(data))
+            }
+            Body::Form(pairs) => {
+                default_content_type(
+                    &mut headers,
+                    "application/x-www-form-urlencoded",
+                    &mut problems,
+                );
+                PreparedBody::Bytes(Bytes::from(form_urlencode(&pairs)))
+            }
+            Body::Bytes { content_type, data } => {
+                default_content_type(&mut headers, &content_type, &mut problems);
+                PreparedBody::Bytes(data)
+            }
+            Body::Text { content_type, data } => {
+                default_content_type(&mut headers, &content_type, &mut problems);
+                PreparedBody::Bytes(Bytes::from(data))
+            }
+            Body::Multipart(parts) => {
+                for part in &parts {
+                    if let PartValue::File {
+                        content_type: Some(content_type),
+                        ..
+                    } = &part.value
+                    {
+                        if ::reqwest::multipart::Part::text("")
+                            .mime_str(content_type)
+                            .is_err()
+                        {
+                            problems.push(violation(&part.name, "not a valid content type"));
+                        }
+                    }
+                }
+                PreparedBody::Multipart(parts)
+            }
+        };
+
+        let mut url = String::with_capacity(self.base_url.len() + path.len() + 16);
+        url.push_str(self.base_url.trim_end_matches('/'));
+        if !path.starts_with('/') {
+            url.push('/');
+        }
+        url.push_str(&path);
+        for (index, (name, value)) in query.iter().enumerate() {
+            url.push(if index == 0 { '?' } else { '&' });
+            // Pairs arrive percent-encoded (see `encoding::query_param`).
+            url.push_str(name);
+            url.push('=');
+            url.push_str(value);
+        }
+        // The parse error never quotes the URL, which may hold an API key.
+        let url = match ::reqwest::Url::parse(&url) {
+            Ok(url) => Some(url),
+            Err(error) => {
+                problems.push(violation("url", &format!("not a valid URL: {error}")));
+                None
+            }
+        };
+
+        match url {
+            Some(url) if problems.is_empty() => Ok(Prepared {
+                method: op.method.clone(),
+                url,
+                headers,
+                body,
+            }),
+            _ => Err(Error::InvalidRequest(ValidationError::new(problems))),
+        }
+    }
+
+    /// The first alternative of `op.security` whose schemes all have a suitable
+    /// credential; none for an operation without security, or when only an anonymous
+    /// (empty) alternative is satisfied: credentials the client has are always sent.
+    fn select_credentials<'a>(
+        &'a self,
+        op: &Operation,
+    ) -> Result<Vec<(&'static SecurityScheme, &'a Credential)>, Error> {
+        if op.security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in op.security.iter().filter(|alt| !alt.is_empty()) {
+            let chosen: Option<Vec<_>> = alternative
+                .iter()
+                .map(|scheme| {
+                    let credential = self.credentials.get(scheme.name)?;
+                    suits(scheme.kind, credential).then_some((*scheme, credential))
+                })
+                .collect();
+            if let Some(chosen) = chosen {
+                return Ok(chosen);
+            }
+        }
+        if op.security.iter().any(|alternative| alternative.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let schemes = op
+            .security
+            .iter()
+            .map(|alternative| {
+                let names: Vec<_> = alternative.iter().map(|scheme| scheme.name).collect();
+                if names.len() > 1 && op.security.len() > 1 {
+                    format!("({})", names.join(" and "))
+                } else {
+                    names.join(" and ")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        Err(Error::MissingCredentials {
+            operation: op.name,
+            schemes,
+        })
+    }
+
+    /// Sends with retries; see [`RetryPolicy`].
+    async fn send(&self, op: &Operation, prepared: &Prepared) -> Result<RawResponse, Error> {
+        let policy = &self.retry;
+        let max_attempts = policy.max_attempts.max(1);
+        let idempotent = is_idempotent(&op.method);
+        let may_replay = idempotent || policy.retry_non_idempotent;
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let attempt_started = Instant::now();
+            let outcome = self.attempt(prepared).await;
+            let latency_ms = millis(attempt_started.elapsed());
+            let last = attempt >= max_attempts;
+            let delay = match outcome {
+                Ok(response) => {
+                    let status = response.status.as_u16();
+                    let retry = !last
+                        && match status {
+                            429 => true,
+                            500 | 502 | 503 | 504 => may_replay,
+                            _ => false,
+                        };
+                    let delay = retry.then(|| {
+                        let asked = matches!(status, 429 | 503)
+                            .then(|| retry_after(&response.headers, SystemTime::now()))
+                            .flatten();
+                        asked.unwrap_or_else(|| backoff(policy, attempt))
+                    });
+                    ::tracing::debug!(
+                        attempt,
+                        status,
+                        latency_ms,
+                        retry_in_ms = delay.map(millis),
+                        "http attempt finished"
+                    );
+                    match delay {
+                        Some(delay) => delay,
+                        None => return Ok(response),
+                    }
+                }
+                Err(Failure::Timeout { before_sending }) => {
+                    let retry = !last && (before_sending || may_replay);
+                    let delay = retry.then(|| backoff(policy, attempt));
+                    ::tracing::debug!(
+                        attempt,
+                        latency_ms,
+                        error = "timed out",
+                        retry_in_ms = delay.map(millis),
+                        "http attempt failed"
+                    );
+                    match delay {
+                        Some(delay) => delay,
+                        None => {
+                            return Err(Error::Timeout {
+                                elapsed: started.elapsed(),
+                                attempts: attempt,
+                            })
+                        }
+                    }
+                }
+                Err(Failure::Transport(source)) => {
+                    let retry =
+                        !last && !source.is_builder() && (source.is_connect() || may_replay);
+                    let delay = retry.then(|| backoff(policy, attempt));
+                    ::tracing::debug!(
+                        attempt,
+                        latency_ms,
+                        error = %source,
+                        retry_in_ms = delay.map(millis),
+                        "http attempt failed"
+                    );
+                    match delay {
+                        Some(delay) => delay,
+                        None => {
+                            return Err(Error::Transport {
+                                source,
+                                attempts: attempt,
+                            })
+                        }
+                    }
+                }
+            };
+            ::tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: send, and read the whole response within the timeout.
+    async fn attempt(&self, prepared: &Prepared) -> Result<RawResponse, Failure> {
+        let outcome = async {
+            let request = prepared.build(&self.http, self.timeout)?;
+            let mut response = self.http.execute(request).await?;
+            let status = response.status();
+            let headers = ::std::mem::take(response.headers_mut());
+            let body = response.bytes().await?;
+            Ok(RawResponse {
+                status,
+                headers,
+                body,
+            })
+        }
+        .await;
+        outcome.map_err(|error: ::reqwest::Error| {
+            // The URL may hold an API key in its query: it never leaves this function.
+            let error = error.without_url();
+            if error.is_timeout() {
+                Failure::Timeout {
+                    before_sending: error.is_connect(),
+                }
+            } else {
+                Failure::Transport(error)
+            }
+        })
+    }
+}
+
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCore")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("custom_client", &self.custom_client)
+            .finish_non_exhaustive()
+    }
+}
+
+fn build_http_client(connect_timeout: Duration) -> ::reqwest::Client {
+    ::reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(connect_timeout)
+        .build()
+        .expect("the HTTP client (TLS backend) could not be initialised")
+}
+
+/// Why an attempt got no response.
+enum Failure {
+    /// The attempt took longer than its timeout (`before_sending`: while connecting).
+    Timeout { before_sending: bool },
+    /// Anything else, stored without its URL.
+    Transport(::reqwest::Error),
+}
+
+/// Everything about a request that is the same for every attempt. (No `Debug`: the URL
+/// may hold an API key.)
+pub(crate) struct Prepared {
+    pub(crate) method: Method,
+    pub(crate) url: ::reqwest::Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: PreparedBody,
+}
+
+/// A body ready to send again and again.
+pub(crate) enum PreparedBody {
+    Empty,
+    Bytes(Bytes),
+    Multipart(Vec<MultipartPart>),
+}
+
+impl Prepared {
+    /// The request for one attempt.
+    pub(crate) fn build(
+        &self,
+        http: &::reqwest::Client,
+        timeout: Duration,
+    ) -> Result<::reqwest::Request, ::reqwest::Error> {
+        let data = match &self.body {
+            PreparedBody::Multipart(parts) => {
+                return http
+                    .request(self.method.clone(), self.url.clone())
+                    .headers(self.headers.clone())
+                    .timeout(timeout)
+                    .multipart(multipart_form(parts)?)
+                    .build();
+            }
+            PreparedBody::Empty => None,
+            PreparedBody::Bytes(data) => Some(data.clone()),
+        };
+        // Assembled directly rather than through `RequestBuilder`, whose header merge is
+        // the larger part of the client's own cost per call.
+        let mut request = ::reqwest::Request::new(self.method.clone(), self.url.clone());
+        *request.headers_mut() = self.headers.clone();
+        *request.timeout_mut() = Some(timeout);
+        *request.body_mut() = data.map(::reqwest::Body::from);
+        Ok(request)
+    }
+}
+
+fn multipart_form(parts: &[MultipartPart]) -> Result<::reqwest::multipart::Form, ::reqwest::Error> {
+    use ::reqwest::multipart::{Form, Part};
+    let mut form = Form::new();
+    for part in parts {
+        let built = match &part.value {
+            PartValue::Text(text) => Part::text(text.clone()),
+            PartValue::File {
+                data,
+                filename,
+                content_type,
+            } => {
+                let mut built = Part::stream_with_length(
+                    ::reqwest::Body::from(data.clone()),
+                    data.len() as u64,
+                )
+                .mime_str(
+                    content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                )?;
+                if let Some(filename) = filename {
+                    built = built.file_name(filename.clone());
+                }
+                built
+            }
+        };
+        form = form.part(part.name.clone(), built);
+    }
+    Ok(form)
+}
+
+/// Whether `credential` can serve a scheme of kind `kind`.
+fn suits(kind: SchemeKind, credential: &Credential) -> bool {
+    match credential {
+        Credential::Basic { .. } => kind == SchemeKind::Basic,
+        Credential::Bearer(_) | Credential::ApiKey(_) => kind != SchemeKind::Basic,
+    }
+}
+
+fn insert_secret_header(
+    headers: &mut HeaderMap,
+    name: HeaderName,
+    value: &str,
+    scheme: &SecurityScheme,
+    problems: &mut Vec<Violation>,
+) {
+    match HeaderValue::from_str(value) {
+        Ok(mut value) => {
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        // Never quote the value: it holds the secret.
+        Err(_) => problems.push(violation(
+            scheme.name,
+            "the credential holds characters a header cannot carry",
+        )),
+    }
+}
+
+fn default_content_type(
+    headers: &mut HeaderMap,
+    content_type: &str,
+    problems: &mut Vec<Violation>,
+) {
+    if headers.contains_key(CONTENT_TYPE) {
+        return;
+    }
+    match HeaderValue::from_str(content_type) {
+        Ok(value) => {
+            headers.insert(CONTENT_TYPE, value);
+        }
+        Err(_) => problems.push(violation("Content-Type", "not a valid header value")),
+    }
+}
+
+fn violation(path: &str, message: &str) -> Violation {
+    Violation {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::TRACE,
+    ]
+    .contains(method)
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The random wait before retry number `attempt` (the attempt that just failed).
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    let factor = 2_u32.saturating_pow(attempt.saturating_sub(1));
+    let cap = policy
+        .initial_backoff
+        .saturating_mul(factor)
+        .min(policy.max_backoff);
+    cap.mul_f64(::fastrand::f64())
+}
+
+/// The wait a `Retry-After` header asks for (delta-seconds or HTTP-date, relative to
+/// `now`), at most [`MAX_RETRY_AFTER`]; `None` when absent or unreadable.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = if let Ok(seconds) = text.parse::<u64>() {
+        Duration::from_secs(seconds)
+    } else {
+        let date = ::httpdate::parse_http_date(text).ok()?;
+        date.duration_since(now).unwrap_or(Duration::ZERO)
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// Characters a cookie value cannot carry bare (RFC 6265 `cookie-octet`), and `%`.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// Characters a cookie name cannot carry bare, and `%`.
+const COOKIE_NAME: &AsciiSet = &COOKIE_VALUE.add(b'=');
+
+/// `application/x-www-form-urlencoded` serialization (as the URL Standard defines it).
+fn form_urlencode(pairs: &[(String, String)]) -> String {
+    fn push(out: &mut String, text: &str) {
+        for byte in text.bytes() {
+            match byte {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                    out.push(char::from(byte));
+                }
+                b' ' => out.push('+'),
+                _ => {
+                    out.push('%');
+                    out.push(char::from(HEX[usize::from(byte >> 4)]));
+                    out.push(char::from(HEX[usize::from(byte & 0xF)]));
+                }
+            }
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::new();
+    for (index, (name, value)) in pairs.iter().enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        push(&mut out, name);
+        out.push('=');
+        push(&mut out, value);
+    }
+    out
+}
+
+/// Standard base64 with padding (for HTTP basic authentication).
+pub fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 0x3F) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The response of the last attempt, body read in full.
+#[derive(Clone)]
+pub struct RawResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &format_args!("\"{}\"", Snippet(&self.body)))
+            .finish()
+    }
+}
+
+impl RawResponse {
+    /// The body parsed as JSON into `T`. An empty body, malformed JSON, or a value that
+    /// breaks the spec's constraints gives [`Error::InvalidResponse`], whose message
+    /// starts with the JSON path of the problem.
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(self.invalid("expected a JSON body, got an empty body".to_owned()));
+        }
+        match decode_json(&self.body) {
+            Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+            Err(message) => Err(self.invalid(message)),
+        }
+    }
+
+    /// The body as text; invalid UTF-8 gives [`Error::InvalidResponse`].
+    pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(ResponseValue::new(text, self.status, self.headers)),
+            Err(error) => Err(self.invalid(format!("body is not valid UTF-8: {error}"))),
+        }
+    }
+
+    /// The body as it is.
+    pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+        Ok(ResponseValue::new(self.body, self.status, self.headers))
+    }
+
+    /// A response documented without content (any body is ignored).
+    pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(ResponseValue::new((), self.status, self.headers))
+    }
+
+    /// A documented error status: the body parsed as JSON into `T`, wrapped into the
+    /// operation's error type. A body that does not parse gives
+    /// [`Error::InvalidResponse`].
+    pub fn error_json<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
+        let raw = self.body.clone();
+        match self.json::<T, E>() {
+            Ok(value) => Error::ErrorResponse(Box::new(value.map(wrap)), raw),
+            Err(error) => error,
+        }
+    }
+
+    /// A documented error status with a text body.
+    pub fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
+        let raw = self.body.clone();
+        match self.text::<E>() {
+            Ok(value) => Error::ErrorResponse(Box::new(value.map(wrap)), raw),
+            Err(error) => error,
+        }
+    }
+
+    /// A documented error status with a binary body.
+    pub fn error_bytes<E>(self, wrap: impl FnOnce(Bytes) -> E) -> Error<E> {
+        let raw = self.body.clone();
+        let value = ResponseValue::new(wrap(self.body), self.status, self.headers);
+        Error::ErrorResponse(Box::new(value), raw)
+    }
+
+    /// A documented error status without content.
+    pub fn error_empty<E>(self, wrap: impl FnOnce() -> E) -> Error<E> {
+        let raw = self.body.clone();
+        let value = ResponseValue::new(wrap(), self.status, self.headers);
+        Error::ErrorResponse(Box::new(value), raw)
+    }
+
+    /// A status the spec does not document for the operation.
+    pub fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus {
+            status: self.status,
+            headers: Box::new(self.headers),
+            body: self.body,
+        }
+    }
+
+    fn invalid<E>(self, message: String) -> Error<E> {
+        Error::InvalidResponse {
+            status: self.status,
+            headers: Box::new(self.headers),
+            body: self.body,
+            message,
+        }
+    }
+}
+
+/// At most this many broken values of one document are listed (each costs one more
+/// decoding pass over the body, on the error path only).
+const MAX_LISTED_BROKEN_VALUES: usize = 32;
+
+/// Deserializes a JSON body, running every rule of the spec on the way.
+///
+/// Errors name the path of the offending part (`items[3].name: ...`). A document whose
+/// values break the spec's constraints gets every broken value listed, not only the first:
+/// serde stops at the first error, so after one, the body is decoded again letting the
+/// broken values found so far through, until no new one turns up.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    // Most bodies are valid: decode without path tracking first, and only on an error
+    // decode again to say where it is (decoding is deterministic).
+    if let Ok(value) = ::serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let first = match decode_once::<T>(body) {
+        Ok(value) => return Ok(value),
+        Err(DecodeFailure::Other(message)) => return Err(message),
+        Err(DecodeFailure::Broken(message)) => message,
+    };
+    let mut broken = vec![first];
+    let mut after = None;
+    for tolerated in 1..MAX_LISTED_BROKEN_VALUES {
+        let _tolerate = super::validate::TolerateViolations::new(tolerated);
+        match decode_once::<T>(body) {
+            Ok(_) => break,
+            Err(DecodeFailure::Broken(message)) => {
+                // A value tried inside an untagged union can count as broken in one pass
+                // and not in another: list each message once.
+                if !broken.contains(&message) {
+                    broken.push(message);
+                }
+            }
+            Err(DecodeFailure::Other(message)) => {
+                after = Some(message);
+                break;
+            }
+        }
+    }
+    let mut message = broken.join("; ");
+    if let Some(after) = after {
+        message.push_str("; ");
+        message.push_str(&after);
+    }
+    Err(message)
+}
+
+/// Why one decoding pass failed.
+enum DecodeFailure {
+    /// A value broke the spec's constraints: its violations with full paths and position.
+    Broken(String),
+    /// Anything else (syntax, a missing field, a wrong type).
+    Other(String),
+}
+
+fn decode_once<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
+    let mut deserializer = ::serde_json::Deserializer::from_slice(body);
+    super::validate::take_last_violations();
+    let value = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let inner = error.into_inner();
+        // A broken constraint: every violation, each with its full path.
+        if let Some(violations) = super::validate::take_last_violations() {
+            if inner.to_string().starts_with(&violations.to_string()) {
+                let at = format!(" at line {} column {}", inner.line(), inner.column());
+                return DecodeFailure::Broken(format!("{}{at}", violations.within(&path)));
+            }
+        }
+        DecodeFailure::Other(if path.is_empty() {
+            inner.to_string()
+        } else {
+            format!("{path}: {inner}")
+        })
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| DecodeFailure::Other(error.to_string()))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static BEARER: SecurityScheme = SecurityScheme {
+        name: "bearerAuth",
+        kind: SchemeKind::Bearer,
+    };
+    static KEY_HEADER: SecurityScheme = SecurityScheme {
+        name: "keyHeader",
+        kind: SchemeKind::ApiKey {
+            location: ApiKeyLocation::Header,
+            name: "X-Api-Key",
+        },
+    };
+    static KEY_COOKIE: SecurityScheme = SecurityScheme {
+        name: "keyCookie",
+        kind: SchemeKind::ApiKey {
+            location: ApiKeyLocation::Cookie,
+            name: "session",
+        },
+    };
+    static GET_PET: Operation = Operation {
+        name: "get_pet",
+        method: Method::GET,
+        path_template: "/pets/{petId}",
+        security: &[&[&BEARER]],
+    };
+    static KEYED: Operation = Operation {
+        name: "keyed",
+        method: Method::GET,
+        path_template: "/keyed",
+        security: &[&[&KEY_HEADER, &KEY_COOKIE]],
+    };
+
+    #[test]
+    fn a_bearer_token_is_a_sensitive_header_in_every_attempt() {
+        let core = ClientCore::new("http://127.0.0.1:9/api/")
+            .with_credential("bearerAuth", Credential::bearer("s3cret"));
+        let prepared = core
+            .prepare(&GET_PET, Request::new("/pets/1".to_owned()))
+            .expect("prepared");
+        assert!(prepared.headers[AUTHORIZATION].is_sensitive());
+        let built = prepared
+            .build(&::reqwest::Client::new(), Duration::from_secs(1))
+            .expect("built");
+        assert!(built.headers()[AUTHORIZATION].is_sensitive());
+        assert_eq!(built.headers()[AUTHORIZATION], "Bearer s3cret");
+        assert_eq!(built.url().as_str(), "http://127.0.0.1:9/api/pets/1");
+    }
+
+    #[test]
+    fn api_keys_in_headers_and_cookies_are_sensitive() {
+        let core = ClientCore::new("http://127.0.0.1:9")
+            .with_credential("keyHeader", Credential::api_key("k1"))
+            .with_credential("keyCookie", Credential::api_key("k2"));
+        let prepared = core
+            .prepare(&KEYED, Request::new("/keyed".to_owned()))
+            .expect("prepared");
+        assert!(prepared.headers["x-api-key"].is_sensitive());
+        assert!(prepared.headers[::reqwest::header::COOKIE].is_sensitive());
+    }
+
+    #[test]
+    fn a_secret_is_exposed_only_for_the_wire() {
+        let secret = Secret::new("s3cret");
+        assert_eq!(format!("{secret} {secret:?}"), "*** ***");
+        assert_eq!(secret.expose(), "s3cret");
+    }
+}

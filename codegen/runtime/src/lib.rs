@@ -1,0 +1,18 @@
+//! Support code shared by every generated type and operation: constraint checking,
+//! HTTP execution (auth, timeouts, retries, tracing), parameter encoding and errors.
+//!
+//! A generated client crate carries a copy of this crate (its `runtime/` folder, the
+//! sources copied verbatim from the generator's `codegen/runtime/src/`), so it depends on
+//! nothing of the generator's. It is a crate of its own, not a module of the client, so
+//! that a build of the client, re-checked after every regeneration, does not re-check it.
+
+pub mod encoding;
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod validate;
+pub mod values;
+
+pub use error::{Error, ResponseValue};
+pub use http::{ClientCore, Credential, RequestOptions, RetryPolicy, Secret};
+pub use validate::{Checked, Checker, Rule, ValidationError, Violation};
