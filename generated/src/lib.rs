@@ -3,7 +3,7 @@
 //!
 //! API documentation for Suno AI
 //!
-//! Generated from `openapi/suno-custom-model-create.yaml` by `cargo xtask codegen`: [`Client`] has one async method per operation, [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//! Generated from `openapi/suno-custom-model-create.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod client;

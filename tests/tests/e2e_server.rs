@@ -103,6 +103,33 @@ fn assert_no_token(text: &str) {
 // ---------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn a_call_runs_on_a_spawned_task_and_the_request_is_built_before_the_first_poll() {
+    let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
+    let client = client(&server);
+    // The body is encoded when the method is called: the future does not borrow it.
+    let mut input = body();
+    let future = client.custom_model_create(&input);
+    input.name = "changed after the call".to_owned();
+    drop(input);
+    let value = future.await.expect("201 is a success");
+    assert_eq!(value.task_id, TASK_ID);
+    assert_eq!(
+        String::from_utf8(server.only_request().body).expect("UTF-8 body"),
+        expected_json()
+    );
+
+    // The future is `Send`: a call can run on another task.
+    let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
+    let client = self::client(&server);
+    let task = tokio::spawn(async move { client.custom_model_create(&body()).await });
+    let value = task
+        .await
+        .expect("the task ends")
+        .expect("201 is a success");
+    assert_eq!(value.task_id, TASK_ID);
+}
+
+#[tokio::test]
 async fn sends_the_exact_request_and_parses_the_created_response() {
     let server = Server::start(created(&format!(r#"{{"taskId":"{TASK_ID}"}}"#))).await;
 

@@ -381,6 +381,47 @@ fn basic_auth_uses_standard_base64() {
 }
 
 #[tokio::test]
+async fn a_body_that_cannot_be_encoded_fails_the_call_and_sends_nothing() {
+    let server = Server::start(vec![json_reply(200, "{}")]).await;
+    let core = ClientCore::new(server.url()).with_retry(RetryPolicy::none());
+    // JSON has no object keys that are not strings.
+    let body = std::collections::BTreeMap::from([((1, 2), "value")]);
+    let mut request = Request::new("/pets".to_owned());
+    request.set_body(Body::json(&body));
+
+    let error = core
+        .call(&CREATE_PET, request, |response| {
+            response.json::<serde_json::Value, Infallible>()
+        })
+        .await
+        .expect_err("must refuse");
+    match &error {
+        Error::InvalidRequest(error) => {
+            assert!(error.to_string().contains("body"), "{error}");
+            assert!(
+                error.to_string().contains("key must be a string"),
+                "{error}"
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(server.count(), 0);
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+
+    // A body that encodes replaces the empty one and is sent.
+    let mut request = Request::new("/pets".to_owned());
+    request.set_body(Body::json(&serde_json::json!({"name": "Tom"})));
+    let value = core
+        .call(&CREATE_PET, request, |response| {
+            response.json::<serde_json::Value, Infallible>()
+        })
+        .await
+        .expect("sent");
+    assert_eq!(value.status().as_u16(), 200);
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
 async fn missing_credentials_sends_nothing() {
     let server = Server::start(vec![json_reply(200, "{}")]).await;
     // A basic credential does not suit a bearer scheme.

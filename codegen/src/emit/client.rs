@@ -1,4 +1,5 @@
-//! The `client` module: the `Client` type and one async method per operation.
+//! The `client` module: the `Client` type and one method per operation, each returning a
+//! future (`runtime::Call`) that one shared runtime function drives.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -144,7 +145,7 @@ fn client_head(api: &Api) -> TokenStream {
          `with_*` methods; [`Client::with_options`] gives a copy with per-call timeout and retry settings."
     ));
     quote! {
-        //! The API client: one async method per operation.
+        //! The API client: one method per operation, returning a future to `.await`.
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
         #(#schemes)*
@@ -328,24 +329,29 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.body {
         let ty = ty_tokens(api, &body.ty, false);
         let content_type = lit(&body.content_type);
-        let (arg_ty, make) = match body.kind {
+        // JSON and form bodies are encoded here and can fail (`set_body` keeps the error
+        // for the call to return); the others are taken as they are.
+        let (arg_ty, set) = match body.kind {
             BodyKind::Json => (
                 quote!(&#ty),
-                quote!(crate::runtime::http::Body::json(body)?),
+                quote!(request.set_body(crate::runtime::http::Body::json(body));),
             ),
             BodyKind::Form => (
                 quote!(&#ty),
-                quote!(crate::runtime::http::Body::form(body)?),
+                quote!(request.set_body(crate::runtime::http::Body::form(body));),
             ),
             BodyKind::Text => (
                 quote!(&str),
-                quote!(crate::runtime::http::Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() }),
+                quote!(request.body = crate::runtime::http::Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() };),
             ),
             BodyKind::Bytes => (
                 quote!(::bytes::Bytes),
-                quote!(crate::runtime::http::Body::Bytes { content_type: #content_type.to_owned(), data: body }),
+                quote!(request.body = crate::runtime::http::Body::Bytes { content_type: #content_type.to_owned(), data: body };),
             ),
-            BodyKind::Multipart => (quote!(&#ty), multipart_tokens(api, body)),
+            BodyKind::Multipart => {
+                let make = multipart_tokens(api, body);
+                (quote!(&#ty), quote!(request.body = #make;))
+            }
         };
         let arg_ty = if body.required {
             arg_ty
@@ -354,11 +360,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         };
         args.push(quote!(body: #arg_ty));
         body_stmt = if body.required {
-            quote!(request.body = #make;)
+            set
         } else {
             quote! {
                 if let ::std::option::Option::Some(body) = body {
-                    request.body = #make;
+                    #set
                 }
             }
         };
@@ -405,7 +411,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         #lint
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<crate::runtime::ResponseValue<#success_ty>, crate::runtime::Error<#error_ty>> {
+        pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'_, #success_ty, #error_ty> {
             static OPERATION: crate::runtime::http::Operation = crate::runtime::http::Operation {
                 name: #op_name,
                 method: #method,
@@ -416,10 +422,9 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             #(#param_stmts)*
             #accept_stmt
             #body_stmt
-            let response = self.core.execute(&OPERATION, request).await.map_err(crate::runtime::Error::widen)?;
-            match response.status.as_u16() {
+            self.core.call(&OPERATION, request, |response| match response.status.as_u16() {
                 #(#arms)*
-            }
+            })
         }
     }
 }

@@ -122,8 +122,8 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!(
-        "Generated from `{}` by `cargo xtask codegen`: [`Client`] has one async method per \
-         operation, [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, \
+        "Generated from `{}` by `cargo xtask codegen`: [`Client`] has one method per operation \
+         (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, \
          ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent \
          unless they satisfy the spec.",
         options.spec_name

@@ -38,6 +38,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// requests are shortened to this.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
+/// The future an operation method returns: `.await` it for the decoded response or the
+/// error. It is `Send`, so it can be spawned, and borrows only the client.
+pub type Call<'a, T, E> = ::std::pin::Pin<
+    Box<dyn ::std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>,
+>;
+
 /// A secret string (token, password, API key): `Debug` and `Display` print `***`,
 /// never the value.
 #[derive(Clone)]
@@ -341,6 +347,8 @@ pub struct Request {
     pub body: Body,
     /// The `Accept` header to send, if any.
     pub accept: Option<&'static str>,
+    /// Why the body could not be made (see [`set_body`](Self::set_body)).
+    invalid_body: Option<ValidationError>,
 }
 
 impl Request {
@@ -353,6 +361,16 @@ impl Request {
             cookies: Vec::new(),
             body: Body::Empty,
             accept: None,
+            invalid_body: None,
+        }
+    }
+
+    /// Sets the body, or keeps why it could not be made: sending the request then fails
+    /// with [`Error::InvalidRequest`] before anything goes on the wire.
+    pub fn set_body(&mut self, body: Result<Body, ValidationError>) {
+        match body {
+            Ok(body) => self.body = body,
+            Err(error) => self.invalid_body = Some(error),
         }
     }
 }
@@ -526,6 +544,23 @@ impl ClientCore {
         core
     }
 
+    /// What every generated operation method returns: sends `request` (built by the
+    /// method before it returns, so the future borrows nothing but the client) with
+    /// [`execute`](Self::execute) and reads the response with `decode`. Shared here, not
+    /// written out per operation, so a client with a thousand operations has one async
+    /// state machine, not a thousand.
+    pub fn call<'a, T: Send + 'a, E: Send + 'a>(
+        &'a self,
+        op: &'static Operation,
+        request: Request,
+        decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+    ) -> Call<'a, T, E> {
+        Box::pin(async move {
+            let response = self.execute(op, request).await.map_err(Error::widen)?;
+            decode(response)
+        })
+    }
+
     /// Applies authentication for `op`, sends `request` with the timeout and retry
     /// policy, and returns the response of the last attempt, whatever its status.
     pub async fn execute(&self, op: &Operation, request: Request) -> Result<RawResponse, Error> {
@@ -555,7 +590,11 @@ impl ClientCore {
             mut cookies,
             body,
             accept,
+            invalid_body,
         } = request;
+        if let Some(error) = invalid_body {
+            return Err(Error::InvalidRequest(error));
+        }
         let mut problems = Vec::new();
         let mut headers = HeaderMap::new();
 

@@ -3,7 +3,7 @@
 //!
 //! Every 3.1 schema construct the generator reads.
 //!
-//! Generated from `tests/fixtures/specs/v31-schemas.yaml` by `cargo xtask codegen`: [`Client`] has one async method per operation, [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//! Generated from `tests/fixtures/specs/v31-schemas.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
 //!
 //! # Webhooks
 //!

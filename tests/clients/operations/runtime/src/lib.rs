@@ -15,5 +15,5 @@ pub mod validate;
 pub mod values;
 
 pub use error::{Error, ResponseValue};
-pub use http::{ClientCore, Credential, RequestOptions, RetryPolicy, Secret};
+pub use http::{Call, ClientCore, Credential, RequestOptions, RetryPolicy, Secret};
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};
