@@ -13,7 +13,7 @@ static SCHEME_BEARER_AUTH: crate::runtime::http::SecurityScheme = crate::runtime
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
-impl ::std::default::Default for Client {
+impl Default for Client {
     fn default() -> Self {
         Self::new()
     }
@@ -26,10 +26,7 @@ impl Client {
         }
     }
     /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
-    pub fn with_base_url(
-        self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
         Self {
             core: self.core.with_base_url(base_url),
         }
@@ -70,10 +67,7 @@ impl Client {
         }
     }
     /// Credentials for the `bearerAuth` security scheme (bearer token, sent as `Authorization: Bearer ...`).
-    pub fn with_bearer_auth(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_bearer_auth(self, token: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
@@ -104,9 +98,9 @@ impl Client {
             security: &[&[&SCHEME_BEARER_AUTH]],
         };
         let mut request = crate::runtime::http::Request::new(
-            ::std::string::String::from("/suno/v2/customModel/create"),
+            String::from("/suno/v2/customModel/create"),
         );
-        request.accept = ::std::option::Option::Some("application/json");
+        request.accept = Some("application/json");
         request.set_body(crate::runtime::http::Body::json(body));
         self.core
             .call(
@@ -114,7 +108,7 @@ impl Client {
                 request,
                 |response| match response.status.as_u16() {
                     201 => response.json::<crate::types::TaskIdDto, _>(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }

@@ -13,7 +13,7 @@ pub struct CreateCustomModelDto {
     /// 定制模型名称
     ///
     /// Example: `"v6Pro"`
-    pub name: ::std::string::String,
+    pub name: String,
 }
 model::serde_impls! {
     CreateCustomModelDto {
@@ -27,7 +27,7 @@ model::serde_impls! {
 ///
 /// Spec: `#/components/schemas/CreateCustomModelDto/properties/clipIds`
 pub type CreateCustomModelDtoClipIds = crate::runtime::Checked<
-    ::std::vec::Vec<::std::string::String>,
+    Vec<String>,
     CreateCustomModelDtoClipIdsRule,
 >;
 /// Spec: `#/components/schemas/TaskIdDto`
@@ -36,7 +36,7 @@ pub struct TaskIdDto {
     /// task id. Use this id to query task status.
     ///
     /// Example: `"15c257ff-43f7-4678-bd41-202ad6b8488b"`
-    pub task_id: ::std::string::String,
+    pub task_id: String,
 }
 model::serde_impls! {
     TaskIdDto {
@@ -47,13 +47,9 @@ model::serde_impls! {
 /// The spec's constraints for `clipIds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CreateCustomModelDtoClipIdsRule;
-impl crate::runtime::Rule<::std::vec::Vec<::std::string::String>>
-for CreateCustomModelDtoClipIdsRule {
+impl crate::runtime::Rule<Vec<String>> for CreateCustomModelDtoClipIdsRule {
     const LABEL: &'static str = "clipIds";
-    fn check(
-        value: &::std::vec::Vec<::std::string::String>,
-        checker: &mut crate::runtime::Checker,
-    ) {
+    fn check(value: &Vec<String>, checker: &mut crate::runtime::Checker) {
         checker.min_items(value.len(), 6);
     }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, ident, lit, ty_tokens};
+use super::{doc_lines, ident, lit, ty_tokens, Paths};
 use crate::ir::{
     Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response,
     ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
@@ -101,7 +101,7 @@ fn client_head(api: &Api) -> TokenStream {
             SecurityKind::Bearer => {
                 doc.push_str(" (bearer token, sent as `Authorization: Bearer ...`).");
                 quote! {
-                    pub fn #setter(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    pub fn #setter(self, token: impl Into<String>) -> Self {
                         Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Bearer(crate::runtime::Secret::new(token))) }
                     }
                 }
@@ -109,7 +109,7 @@ fn client_head(api: &Api) -> TokenStream {
             SecurityKind::Basic => {
                 doc.push_str(" (HTTP basic authentication).");
                 quote! {
-                    pub fn #setter(self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    pub fn #setter(self, username: impl Into<String>, password: impl Into<String>) -> Self {
                         Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Basic { username: username.into(), password: crate::runtime::Secret::new(password) }) }
                     }
                 }
@@ -122,7 +122,7 @@ fn client_head(api: &Api) -> TokenStream {
                 };
                 doc.push_str(&format!(" (API key sent as the `{n}` {place})."));
                 quote! {
-                    pub fn #setter(self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    pub fn #setter(self, key: impl Into<String>) -> Self {
                         Self { core: self.core.with_credential(#wire, crate::runtime::Credential::ApiKey(crate::runtime::Secret::new(key))) }
                     }
                 }
@@ -154,7 +154,7 @@ fn client_head(api: &Api) -> TokenStream {
         pub struct Client {
             core: crate::runtime::ClientCore,
         }
-        impl ::std::default::Default for Client {
+        impl Default for Client {
             fn default() -> Self {
                 Self::new()
             }
@@ -165,7 +165,7 @@ fn client_head(api: &Api) -> TokenStream {
                 Self { core: crate::runtime::ClientCore::new(DEFAULT_BASE_URL) }
             }
             /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
-            pub fn with_base_url(self, base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
                 Self { core: self.core.with_base_url(base_url) }
             }
             /// The base URL requests go to.
@@ -241,9 +241,9 @@ fn path_arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
             | Prim::Uuid
             | Prim::Date
             | Prim::DateTime),
-        ) => (super::prim_tokens(*prim), false),
+        ) => (super::prim_tokens(*prim, Paths::CLIENT), false),
         other => {
-            let ty = ty_tokens(api, other, false);
+            let ty = ty_tokens(api, other, Paths::CLIENT);
             (quote!(&#ty), true)
         }
     }
@@ -251,16 +251,16 @@ fn path_arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
 
 fn success_tokens(api: &Api, op: &Operation) -> TokenStream {
     match &op.success {
-        SuccessType::Single(ty) => ty_tokens(api, ty, false),
-        SuccessType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), false),
+        SuccessType::Single(ty) => ty_tokens(api, ty, Paths::CLIENT),
+        SuccessType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), Paths::CLIENT),
     }
 }
 
 fn error_tokens(api: &Api, op: &Operation) -> TokenStream {
     match &op.error {
         ErrorType::None => quote!(::std::convert::Infallible),
-        ErrorType::Single(ty) => ty_tokens(api, ty, false),
-        ErrorType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), false),
+        ErrorType::Single(ty) => ty_tokens(api, ty, Paths::CLIENT),
+        ErrorType::Enum(id) => ty_tokens(api, &TypeRef::Named(*id), Paths::CLIENT),
     }
 }
 
@@ -322,12 +322,12 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         ));
     }
     if let Some(id) = op.params_type {
-        let ty = ty_tokens(api, &TypeRef::Named(id), false);
+        let ty = ty_tokens(api, &TypeRef::Named(id), Paths::CLIENT);
         args.push(quote!(params: &#ty));
     }
     let mut body_stmt = quote!();
     if let Some(body) = &op.body {
-        let ty = ty_tokens(api, &body.ty, false);
+        let ty = ty_tokens(api, &body.ty, Paths::CLIENT);
         let content_type = lit(&body.content_type);
         // JSON and form bodies are encoded here and can fail (`set_body` keeps the error
         // for the call to return); the others are taken as they are.
@@ -356,14 +356,14 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         let arg_ty = if body.required {
             arg_ty
         } else {
-            quote!(::std::option::Option<#arg_ty>)
+            quote!(Option<#arg_ty>)
         };
         args.push(quote!(body: #arg_ty));
         body_stmt = if body.required {
             set
         } else {
             quote! {
-                if let ::std::option::Option::Some(body) = body {
+                if let Some(body) = body {
                     #set
                 }
             }
@@ -385,7 +385,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     let accept_stmt = match accept {
         Some(accept) => {
             let accept = lit(&accept);
-            quote!(request.accept = ::std::option::Option::Some(#accept);)
+            quote!(request.accept = Some(#accept);)
         }
         None => quote!(),
     };
@@ -456,7 +456,7 @@ fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream 
     let literal = encode_literal(rest);
     if pieces.is_empty() {
         let literal = lit(&literal);
-        return quote!(::std::string::String::from(#literal));
+        return quote!(String::from(#literal));
     }
     if !literal.is_empty() {
         let literal = lit(&literal);
@@ -464,7 +464,7 @@ fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream 
     }
     quote! {
         {
-            let mut request_path = ::std::string::String::new();
+            let mut request_path = String::new();
             #(#pieces)*
             request_path
         }
@@ -515,7 +515,7 @@ fn param_tokens(param: &Param) -> TokenStream {
         }
     } else {
         quote! {
-            if let ::std::option::Option::Some(value) = &params.#field {
+            if let Some(value) = &params.#field {
                 #add
             }
         }
@@ -524,16 +524,16 @@ fn param_tokens(param: &Param) -> TokenStream {
 
 fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
     let TypeRef::Named(id) = &body.ty else {
-        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+        return quote!(crate::runtime::http::Body::Multipart(Vec::new()));
     };
     let TypeKind::Struct(s) = &api.types[id.0].kind else {
-        return quote!(crate::runtime::http::Body::Multipart(::std::vec::Vec::new()));
+        return quote!(crate::runtime::http::Body::Multipart(Vec::new()));
     };
     if s.fields.is_empty() {
         // A schema without properties: an empty form (the body value carries nothing).
         return quote!({
             let _ = body;
-            crate::runtime::http::Body::Multipart(::std::vec::Vec::new())
+            crate::runtime::http::Body::Multipart(Vec::new())
         });
     }
     let parts = s.fields.iter().map(|field| {
@@ -551,7 +551,7 @@ fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
         };
         if field.optional {
             quote! {
-                if let ::std::option::Option::Some(value) = &body.#name {
+                if let Some(value) = &body.#name {
                     #push
                 }
             }
@@ -566,7 +566,7 @@ fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
     });
     quote! {
         {
-            let mut parts = ::std::vec::Vec::new();
+            let mut parts = Vec::new();
             #(#parts)*
             crate::runtime::http::Body::Multipart(parts)
         }
@@ -615,7 +615,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             match &op.success {
                 SuccessType::Single(_) => read,
                 SuccessType::Enum(id) => {
-                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), false);
+                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), Paths::CLIENT);
                     let variant = ident(&response.variant);
                     if response.ty == TypeRef::Prim(Prim::Unit) {
                         quote!(#read.map(|value| value.map(|()| #enum_name::#variant)))
@@ -627,7 +627,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
         } else {
             let wrap = match &op.error {
                 ErrorType::Enum(id) => {
-                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), false);
+                    let enum_name = ty_tokens(api, &TypeRef::Named(*id), Paths::CLIENT);
                     let variant = ident(&response.variant);
                     if response.ty == TypeRef::Prim(Prim::Unit) {
                         quote!(|| #enum_name::#variant)
@@ -645,23 +645,23 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             };
             match response.kind {
                 ResponseKind::Json => {
-                    quote!(::std::result::Result::Err(response.error_json(#wrap)))
+                    quote!(Err(response.error_json(#wrap)))
                 }
                 ResponseKind::Text => {
-                    quote!(::std::result::Result::Err(response.error_text(#wrap)))
+                    quote!(Err(response.error_text(#wrap)))
                 }
                 ResponseKind::Bytes => {
-                    quote!(::std::result::Result::Err(response.error_bytes(#wrap)))
+                    quote!(Err(response.error_bytes(#wrap)))
                 }
                 ResponseKind::Empty => {
-                    quote!(::std::result::Result::Err(response.error_empty(#wrap)))
+                    quote!(Err(response.error_empty(#wrap)))
                 }
             }
         };
         arms.push(quote!(#pattern => #decode,));
     }
     if !has_default {
-        arms.push(quote!(_ => ::std::result::Result::Err(response.unexpected()),));
+        arms.push(quote!(_ => Err(response.unexpected()),));
     }
     arms
 }
@@ -669,7 +669,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
 fn read_success(api: &Api, response: &Response) -> TokenStream {
     match response.kind {
         ResponseKind::Json => {
-            let ty = ty_tokens(api, &response.ty, false);
+            let ty = ty_tokens(api, &response.ty, Paths::CLIENT);
             quote!(response.json::<#ty, _>())
         }
         ResponseKind::Text => quote!(response.text()),

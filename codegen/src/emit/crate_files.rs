@@ -180,6 +180,6 @@ fn inner(outer: TokenStream) -> TokenStream {
 fn type_label(api: &Api, ty: &crate::ir::TypeRef) -> String {
     match ty {
         crate::ir::TypeRef::Named(id) => format!("types::{}", api.types[id.0].name),
-        other => super::ty_tokens(api, other, false).to_string(),
+        other => super::ty_tokens(api, other, super::Paths::CLIENT).to_string(),
     }
 }

@@ -107,10 +107,76 @@ pub(crate) fn lit(text: &str) -> Literal {
     Literal::string(text)
 }
 
+/// How a module writes type paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paths {
+    /// Inside the `types` module: generated types by bare name, not `crate::types::...`.
+    pub local: bool,
+    /// `Option`, `String`, `Vec` and `Box` by their prelude names, as people write them,
+    /// not by `::std::` paths: true unless the module defines a type of one of those
+    /// names (a schema called `Option`, say), which would shadow the prelude's.
+    pub prelude: bool,
+}
+
+/// Prelude names a generated type could shadow (types and variants the code names).
+const PRELUDE_NAMES: &[&str] = &[
+    "Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err",
+];
+
+impl Paths {
+    /// The `client` module: it defines no type but `Client`.
+    pub(crate) const CLIENT: Paths = Paths {
+        local: false,
+        prelude: true,
+    };
+
+    /// The `types` module of `api`.
+    pub(crate) fn types_module(api: &Api) -> Self {
+        let shadowed = api
+            .types
+            .iter()
+            .map(|def| def.name.as_str())
+            .chain(api.rules.iter().map(|rule| rule.name.as_str()))
+            .any(|name| PRELUDE_NAMES.contains(&name));
+        Paths {
+            local: true,
+            prelude: !shadowed,
+        }
+    }
+
+    fn pick(self, short: TokenStream, long: TokenStream) -> TokenStream {
+        if self.prelude {
+            short
+        } else {
+            long
+        }
+    }
+
+    /// `Option`.
+    pub(crate) fn option(self) -> TokenStream {
+        self.pick(quote!(Option), quote!(::std::option::Option))
+    }
+
+    /// `String`.
+    pub(crate) fn string(self) -> TokenStream {
+        self.pick(quote!(String), quote!(::std::string::String))
+    }
+
+    /// `Vec`.
+    pub(crate) fn vec(self) -> TokenStream {
+        self.pick(quote!(Vec), quote!(::std::vec::Vec))
+    }
+
+    /// `Box`.
+    pub(crate) fn boxed(self) -> TokenStream {
+        self.pick(quote!(Box), quote!(::std::boxed::Box))
+    }
+}
+
 /// Tokens for a primitive.
-pub(crate) fn prim_tokens(prim: Prim) -> TokenStream {
+pub(crate) fn prim_tokens(prim: Prim, paths: Paths) -> TokenStream {
     match prim {
-        Prim::String => quote!(::std::string::String),
+        Prim::String => paths.string(),
         Prim::Bool => quote!(bool),
         Prim::I32 => quote!(i32),
         Prim::I64 => quote!(i64),
@@ -124,47 +190,54 @@ pub(crate) fn prim_tokens(prim: Prim) -> TokenStream {
         Prim::Base64 => quote!(crate::runtime::values::Base64),
         Prim::Bytes => quote!(::bytes::Bytes),
         Prim::Json => quote!(::serde_json::Value),
-        Prim::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Prim::JsonObject => {
+            let string = paths.string();
+            quote!(::serde_json::Map<#string, ::serde_json::Value>)
+        }
         Prim::Unit => quote!(()),
     }
 }
 
-/// Tokens for a type use. `local` is true inside the `types` module.
-pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, local: bool) -> TokenStream {
+/// Tokens for a type use, written as `paths` says.
+pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, paths: Paths) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&api.types[id.0].name);
-            if local {
+            if paths.local {
                 quote!(#name)
             } else {
                 quote!(crate::types::#name)
             }
         }
-        TypeRef::Prim(prim) => prim_tokens(*prim),
+        TypeRef::Prim(prim) => prim_tokens(*prim, paths),
         TypeRef::Vec(inner) => {
-            let inner = ty_tokens(api, inner, local);
-            quote!(::std::vec::Vec<#inner>)
+            let inner = ty_tokens(api, inner, paths);
+            let vec = paths.vec();
+            quote!(#vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = ty_tokens(api, inner, local);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let inner = ty_tokens(api, inner, paths);
+            let string = paths.string();
+            quote!(::std::collections::BTreeMap<#string, #inner>)
         }
         TypeRef::Option(inner) => {
-            let inner = ty_tokens(api, inner, local);
-            quote!(::std::option::Option<#inner>)
+            let inner = ty_tokens(api, inner, paths);
+            let option = paths.option();
+            quote!(#option<#inner>)
         }
         TypeRef::Box(inner) => {
-            let inner = ty_tokens(api, inner, local);
-            quote!(::std::boxed::Box<#inner>)
+            let inner = ty_tokens(api, inner, paths);
+            let boxed = paths.boxed();
+            quote!(#boxed<#inner>)
         }
         TypeRef::Tuple(members) => {
-            let members = members.iter().map(|m| ty_tokens(api, m, local));
+            let members = members.iter().map(|m| ty_tokens(api, m, paths));
             quote!((#(#members,)*))
         }
         TypeRef::Checked(inner, rule) => {
-            let inner = ty_tokens(api, inner, local);
+            let inner = ty_tokens(api, inner, paths);
             let rule = ident(&api.rules[rule.0].name);
-            let rule = if local {
+            let rule = if paths.local {
                 quote!(#rule)
             } else {
                 quote!(crate::types::#rule)

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::{docs, ident, lit, ty_tokens};
+use super::{docs, ident, lit, ty_tokens, Paths};
 use crate::ir::{
     Api, Check, Checks, Enum, EnumRepr, Role, RuleDef, Struct, TypeDef, TypeKind, TypeRef, Union,
 };
@@ -13,6 +13,7 @@ use crate::render::ModuleSource;
 /// The `types` module: every named type in name order, then every rule.
 pub struct TypesModule<'a> {
     api: &'a Api,
+    paths: Paths,
     types: Vec<&'a TypeDef>,
     rules: Vec<&'a RuleDef>,
 }
@@ -24,7 +25,12 @@ impl<'a> TypesModule<'a> {
         types.sort_by(|a, b| a.name.cmp(&b.name));
         let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
         rules.sort_by(|a, b| a.name.cmp(&b.name));
-        Self { api, types, rules }
+        Self {
+            api,
+            paths: Paths::types_module(api),
+            types,
+            rules,
+        }
     }
 }
 
@@ -55,22 +61,22 @@ impl ModuleSource for TypesModule<'_> {
 
     fn item(&self, index: usize) -> TokenStream {
         match self.types.get(index) {
-            Some(def) => type_def(self.api, def),
-            None => rule_def(self.api, self.rules[index - self.types.len()]),
+            Some(def) => type_def(self.api, self.paths, def),
+            None => rule_def(self.api, self.paths, self.rules[index - self.types.len()]),
         }
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = docs(&def.docs);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, def, s, docs),
-        TypeKind::Enum(e) => enum_def(e, &name, docs),
-        TypeKind::Union(u) if def.role == Role::Outcome => outcome_def(api, u, &name, docs),
-        TypeKind::Union(u) => union_def(api, u, &name, docs),
+        TypeKind::Struct(s) => struct_def(api, paths, def, s, docs),
+        TypeKind::Enum(e) => enum_def(e, paths, &name, docs),
+        TypeKind::Union(u) if def.role == Role::Outcome => outcome_def(api, paths, u, &name, docs),
+        TypeKind::Union(u) => union_def(api, paths, u, &name, docs),
         TypeKind::Alias(ty) => {
-            let ty = ty_tokens(api, ty, true);
+            let ty = ty_tokens(api, ty, paths);
             quote! {
                 #docs
                 pub type #name = #ty;
@@ -83,15 +89,22 @@ fn derives_default(s: &Struct) -> bool {
     s.fields.iter().all(|f| f.optional)
 }
 
-fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenStream {
+fn struct_def(
+    api: &Api,
+    paths: Paths,
+    def: &TypeDef,
+    s: &Struct,
+    docs: TokenStream,
+) -> TokenStream {
     let name = ident(&def.name);
     let mut fields = Vec::new();
     for field in &s.fields {
         let field_docs = super::field_docs(&field.docs);
         let field_name = ident(&field.rust_name);
-        let mut ty = ty_tokens(api, &field.ty, true);
+        let mut ty = ty_tokens(api, &field.ty, paths);
         if field.optional || field.nullable {
-            ty = quote!(::std::option::Option<#ty>);
+            let option = paths.option();
+            ty = quote!(#option<#ty>);
         }
         fields.push(quote! {
             #field_docs
@@ -99,11 +112,12 @@ fn struct_def(api: &Api, def: &TypeDef, s: &Struct, docs: TokenStream) -> TokenS
         });
     }
     if let Some(extra) = &s.extra {
-        let ty = ty_tokens(api, extra, true);
+        let ty = ty_tokens(api, extra, paths);
         let field_name = format_ident!("{}", extra_field_name(s));
+        let string = paths.string();
         fields.push(quote! {
             /// Properties beyond the named ones (`additionalProperties`).
-            pub #field_name: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            pub #field_name: ::std::collections::BTreeMap<#string, #ty>,
         });
     }
     let default = if derives_default(s) {
@@ -164,7 +178,7 @@ pub(crate) fn extra_field_name(s: &Struct) -> String {
     name
 }
 
-fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+fn enum_def(e: &Enum, paths: Paths, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let variant_docs: Vec<_> = e
         .variants
@@ -186,7 +200,7 @@ fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStre
                 .iter()
                 .map(|v| lit(v.value.as_str().unwrap_or_default()));
             (
-                quote!(::std::string::String),
+                paths.string(),
                 quote!(crate::runtime::values::string_enum!(#name { #(#variants => #values),* });),
             )
         }
@@ -217,12 +231,18 @@ fn enum_def(e: &Enum, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStre
     }
 }
 
-fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+fn union_def(
+    api: &Api,
+    paths: Paths,
+    u: &Union,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+) -> TokenStream {
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let types: Vec<_> = u
         .variants
         .iter()
-        .map(|v| ty_tokens(api, &v.ty, true))
+        .map(|v| ty_tokens(api, &v.ty, paths))
         .collect();
     let Some(property) = &u.discriminator else {
         return quote! {
@@ -266,14 +286,20 @@ fn union_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream)
     }
 }
 
-fn outcome_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStream) -> TokenStream {
+fn outcome_def(
+    api: &Api,
+    paths: Paths,
+    u: &Union,
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+) -> TokenStream {
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let doc = super::doc_lines(&format!("Status `{}`.", v.tags.join(", ")));
         if v.ty == TypeRef::Prim(crate::ir::Prim::Unit) {
             quote!(#doc #variant,)
         } else {
-            let ty = ty_tokens(api, &v.ty, true);
+            let ty = ty_tokens(api, &v.ty, paths);
             quote!(#doc #variant(#ty),)
         }
     });
@@ -286,9 +312,9 @@ fn outcome_def(api: &Api, u: &Union, name: &proc_macro2::Ident, docs: TokenStrea
     }
 }
 
-fn rule_def(api: &Api, rule: &RuleDef) -> TokenStream {
+fn rule_def(api: &Api, paths: Paths, rule: &RuleDef) -> TokenStream {
     let name = ident(&rule.name);
-    let ty = ty_tokens(api, &rule.ty, true);
+    let ty = ty_tokens(api, &rule.ty, paths);
     let label = lit(&rule.label);
     let body = checks_tokens(&quote!(value), &rule.ty, &rule.checks);
     let doc = super::doc_lines(&format!(

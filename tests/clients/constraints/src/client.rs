@@ -9,7 +9,7 @@ pub const DEFAULT_BASE_URL: &str = "https://limits.test";
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
-impl ::std::default::Default for Client {
+impl Default for Client {
     fn default() -> Self {
         Self::new()
     }
@@ -22,10 +22,7 @@ impl Client {
         }
     }
     /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
-    pub fn with_base_url(
-        self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
         Self {
             core: self.core.with_base_url(base_url),
         }
@@ -78,17 +75,15 @@ impl Client {
             path_template: "/limits",
             security: &[],
         };
-        let mut request = crate::runtime::http::Request::new(
-            ::std::string::String::from("/limits"),
-        );
-        request.accept = ::std::option::Option::Some("application/json");
+        let mut request = crate::runtime::http::Request::new(String::from("/limits"));
+        request.accept = Some("application/json");
         self.core
             .call(
                 &OPERATION,
                 request,
                 |response| match response.status.as_u16() {
                     200 => response.json::<crate::types::Limits, _>(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }

@@ -2,7 +2,7 @@
 //! Models from the spec's schemas, with the spec's constraints as [`Rule`](crate::runtime::Rule)s.
 use crate::runtime::model;
 /// Spec: `#/components/schemas/Email`
-pub type Email = crate::runtime::Checked<::std::string::String, EmailRule>;
+pub type Email = crate::runtime::Checked<String, EmailRule>;
 /// Spec: `#/components/schemas/Limits`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
@@ -10,9 +10,9 @@ pub struct Limits {
     pub code: LimitsCode,
     pub count: LimitsCount,
     pub ratio: LimitsRatio,
-    pub scores: ::std::option::Option<LimitsScores>,
-    pub color: ::std::option::Option<LimitsColor>,
-    pub level: ::std::option::Option<LimitsLevel>,
+    pub scores: Option<LimitsScores>,
+    pub color: Option<LimitsColor>,
+    pub level: Option<LimitsLevel>,
 }
 model::serde_impls! {
     Limits {
@@ -29,7 +29,7 @@ model::serde_impls! {
 /// Checked against the spec's constraints for `code`.
 ///
 /// Spec: `#/components/schemas/Limits/properties/code`
-pub type LimitsCode = crate::runtime::Checked<::std::string::String, LimitsCodeRule>;
+pub type LimitsCode = crate::runtime::Checked<String, LimitsCodeRule>;
 /// Spec: `#/components/schemas/Limits/properties/color`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value
@@ -47,7 +47,7 @@ pub enum LimitsColor {
     /// `2x`
     V2x,
     /// A value the spec does not list, as received from the server.
-    Unknown(crate::runtime::values::Unknown<::std::string::String>),
+    Unknown(crate::runtime::values::Unknown<String>),
 }
 crate::runtime::values::string_enum!(
     LimitsColor { Red => "red", Green => "green", LightBlue => "light-blue", V2x => "2x"
@@ -83,22 +83,19 @@ pub type LimitsRatio = crate::runtime::Checked<f64, LimitsRatioRule>;
 ///
 /// Spec: `#/components/schemas/Limits/properties/scores`
 pub type LimitsScores = crate::runtime::Checked<
-    ::std::collections::BTreeMap<::std::string::String, i64>,
+    ::std::collections::BTreeMap<String, i64>,
     LimitsScoresRule,
 >;
 /// Checked against the spec's constraints for `tags`.
 ///
 /// Spec: `#/components/schemas/Limits/properties/tags`
-pub type LimitsTags = crate::runtime::Checked<
-    ::std::vec::Vec<::std::string::String>,
-    LimitsTagsRule,
->;
+pub type LimitsTags = crate::runtime::Checked<Vec<String>, LimitsTagsRule>;
 /// The spec's constraints for `Email`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmailRule;
-impl crate::runtime::Rule<::std::string::String> for EmailRule {
+impl crate::runtime::Rule<String> for EmailRule {
     const LABEL: &'static str = "Email";
-    fn check(value: &::std::string::String, checker: &mut crate::runtime::Checker) {
+    fn check(value: &String, checker: &mut crate::runtime::Checker) {
         {
             static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
                 "^[^@]+@[^@]+$",
@@ -110,9 +107,9 @@ impl crate::runtime::Rule<::std::string::String> for EmailRule {
 /// The spec's constraints for `code`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitsCodeRule;
-impl crate::runtime::Rule<::std::string::String> for LimitsCodeRule {
+impl crate::runtime::Rule<String> for LimitsCodeRule {
     const LABEL: &'static str = "code";
-    fn check(value: &::std::string::String, checker: &mut crate::runtime::Checker) {
+    fn check(value: &String, checker: &mut crate::runtime::Checker) {
         checker.min_length(value, 3);
         {
             static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
@@ -146,11 +143,11 @@ impl crate::runtime::Rule<f64> for LimitsRatioRule {
 /// The spec's constraints for `scores`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitsScoresRule;
-impl crate::runtime::Rule<::std::collections::BTreeMap<::std::string::String, i64>>
+impl crate::runtime::Rule<::std::collections::BTreeMap<String, i64>>
 for LimitsScoresRule {
     const LABEL: &'static str = "scores";
     fn check(
-        value: &::std::collections::BTreeMap<::std::string::String, i64>,
+        value: &::std::collections::BTreeMap<String, i64>,
         checker: &mut crate::runtime::Checker,
     ) {
         checker.max_properties(value.len(), 2);
@@ -168,12 +165,9 @@ for LimitsScoresRule {
 /// The spec's constraints for `tags`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitsTagsRule;
-impl crate::runtime::Rule<::std::vec::Vec<::std::string::String>> for LimitsTagsRule {
+impl crate::runtime::Rule<Vec<String>> for LimitsTagsRule {
     const LABEL: &'static str = "tags";
-    fn check(
-        value: &::std::vec::Vec<::std::string::String>,
-        checker: &mut crate::runtime::Checker,
-    ) {
+    fn check(value: &Vec<String>, checker: &mut crate::runtime::Checker) {
         checker.min_items(value.len(), 1);
         checker.max_items(value.len(), 3);
         checker.unique_items(value);

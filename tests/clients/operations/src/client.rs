@@ -24,7 +24,7 @@ static SCHEME_BEARER: crate::runtime::http::SecurityScheme = crate::runtime::htt
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
-impl ::std::default::Default for Client {
+impl Default for Client {
     fn default() -> Self {
         Self::new()
     }
@@ -37,10 +37,7 @@ impl Client {
         }
     }
     /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
-    pub fn with_base_url(
-        self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
         Self {
             core: self.core.with_base_url(base_url),
         }
@@ -81,10 +78,7 @@ impl Client {
         }
     }
     /// Credentials for the `apiKey` security scheme (API key sent as the `api_key` query parameter).
-    pub fn with_api_key(
-        self,
-        key: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_api_key(self, key: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
@@ -97,8 +91,8 @@ impl Client {
     /// Credentials for the `basic` security scheme (HTTP basic authentication).
     pub fn with_basic(
         self,
-        username: impl ::std::convert::Into<::std::string::String>,
-        password: impl ::std::convert::Into<::std::string::String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
     ) -> Self {
         Self {
             core: self
@@ -113,10 +107,7 @@ impl Client {
         }
     }
     /// Credentials for the `bearer` security scheme (bearer token, sent as `Authorization: Bearer ...`).
-    pub fn with_bearer(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_bearer(self, token: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
@@ -147,7 +138,7 @@ impl Client {
             security: &[&[&SCHEME_API_KEY]],
         };
         let mut request = crate::runtime::http::Request::new({
-            let mut request_path = ::std::string::String::new();
+            let mut request_path = String::new();
             request_path.push_str("/pets/");
             request_path
                 .push_str(
@@ -170,7 +161,7 @@ impl Client {
                 );
             request_path
         });
-        if let ::std::option::Option::Some(value) = &params.size {
+        if let Some(value) = &params.size {
             crate::runtime::encoding::query_param(
                 &mut request.query,
                 "size",
@@ -189,7 +180,7 @@ impl Client {
                 false,
             );
         }
-        if let ::std::option::Option::Some(value) = &params.filter {
+        if let Some(value) = &params.filter {
             crate::runtime::encoding::query_param(
                 &mut request.query,
                 "filter",
@@ -198,7 +189,7 @@ impl Client {
                 false,
             );
         }
-        if let ::std::option::Option::Some(value) = &params.x_trace {
+        if let Some(value) = &params.x_trace {
             request
                 .headers
                 .push((
@@ -206,14 +197,12 @@ impl Client {
                     crate::runtime::encoding::header_value(value, false),
                 ));
         }
-        if let ::std::option::Option::Some(value) = &params.session {
+        if let Some(value) = &params.session {
             request
                 .cookies
                 .push(("session".to_owned(), crate::runtime::encoding::to_text(value)));
         }
-        request.accept = ::std::option::Option::Some(
-            "image/png, application/json, text/plain",
-        );
+        request.accept = Some("image/png, application/json, text/plain");
         self.core
             .call(
                 &OPERATION,
@@ -221,15 +210,9 @@ impl Client {
                 |response| match response.status.as_u16() {
                     200 => response.bytes(),
                     404 => {
-                        ::std::result::Result::Err(
-                            response.error_json(crate::types::GetPhotoError::NotFound),
-                        )
+                        Err(response.error_json(crate::types::GetPhotoError::NotFound))
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            response.error_text(crate::types::GetPhotoError::Default),
-                        )
-                    }
+                    _ => Err(response.error_text(crate::types::GetPhotoError::Default)),
                 },
             )
     }
@@ -252,10 +235,8 @@ impl Client {
             path_template: "/pets",
             security: &[&[&SCHEME_BASIC], &[]],
         };
-        let mut request = crate::runtime::http::Request::new(
-            ::std::string::String::from("/pets"),
-        );
-        request.accept = ::std::option::Option::Some("application/json");
+        let mut request = crate::runtime::http::Request::new(String::from("/pets"));
+        request.accept = Some("application/json");
         request.set_body(crate::runtime::http::Body::form(body));
         self.core
             .call(
@@ -277,17 +258,17 @@ impl Client {
                             })
                     }
                     400 => {
-                        ::std::result::Result::Err(
+                        Err(
                             response.error_json(crate::types::CreatePetError::BadRequest),
                         )
                     }
                     409 => {
-                        ::std::result::Result::Err(
+                        Err(
                             response
                                 .error_empty(|| crate::types::CreatePetError::Conflict),
                         )
                     }
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }
@@ -295,7 +276,7 @@ impl Client {
     /// - `204` (success): Uploaded
     pub fn put_pets_upload(
         &self,
-        body: ::std::option::Option<&crate::types::PutPetsUploadRequest>,
+        body: Option<&crate::types::PutPetsUploadRequest>,
     ) -> crate::runtime::Call<'_, (), ::std::convert::Infallible> {
         static OPERATION: crate::runtime::http::Operation = crate::runtime::http::Operation {
             name: "put_pets_upload",
@@ -304,11 +285,11 @@ impl Client {
             security: &[&[&SCHEME_BEARER]],
         };
         let mut request = crate::runtime::http::Request::new(
-            ::std::string::String::from("/pets/upload"),
+            String::from("/pets/upload"),
         );
-        if let ::std::option::Option::Some(body) = body {
+        if let Some(body) = body {
             request.body = {
-                let mut parts = ::std::vec::Vec::new();
+                let mut parts = Vec::new();
                 {
                     let value = &body.file;
                     parts
@@ -319,7 +300,7 @@ impl Client {
                             ),
                         );
                 }
-                if let ::std::option::Option::Some(value) = &body.caption {
+                if let Some(value) = &body.caption {
                     parts
                         .push(
                             crate::runtime::http::MultipartPart::text(
@@ -337,7 +318,7 @@ impl Client {
                 request,
                 |response| match response.status.as_u16() {
                     204 => response.empty(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }
@@ -346,17 +327,15 @@ impl Client {
     pub fn _1st_raw_upload(
         &self,
         body: ::bytes::Bytes,
-    ) -> crate::runtime::Call<'_, ::std::string::String, ::std::convert::Infallible> {
+    ) -> crate::runtime::Call<'_, String, ::std::convert::Infallible> {
         static OPERATION: crate::runtime::http::Operation = crate::runtime::http::Operation {
             name: "_1st_raw_upload",
             method: ::reqwest::Method::POST,
             path_template: "/raw",
             security: &[&[&SCHEME_API_KEY]],
         };
-        let mut request = crate::runtime::http::Request::new(
-            ::std::string::String::from("/raw"),
-        );
-        request.accept = ::std::option::Option::Some("text/plain");
+        let mut request = crate::runtime::http::Request::new(String::from("/raw"));
+        request.accept = Some("text/plain");
         request.body = crate::runtime::http::Body::Bytes {
             content_type: "application/octet-stream".to_owned(),
             data: body,
@@ -367,7 +346,7 @@ impl Client {
                 request,
                 |response| match response.status.as_u16() {
                     200 => response.text(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }
@@ -384,7 +363,7 @@ impl Client {
             security: &[&[&SCHEME_API_KEY]],
         };
         let request = crate::runtime::http::Request::new({
-            let mut request_path = ::std::string::String::new();
+            let mut request_path = String::new();
             request_path.push_str("/a$b/");
             request_path
                 .push_str(
@@ -404,7 +383,7 @@ impl Client {
                 request,
                 |response| match response.status.as_u16() {
                     204 => response.empty(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }

@@ -4,7 +4,7 @@ use crate::runtime::model;
 /// Spec: `#/paths/~1pets/post/responses/201/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePetCreatedResponse {
-    pub id: ::std::option::Option<i64>,
+    pub id: Option<i64>,
 }
 model::serde_impls! {
     CreatePetCreatedResponse {
@@ -23,8 +23,8 @@ pub enum CreatePetError {
 /// Spec: `#/paths/~1pets/post/requestBody/content/application~1x-www-form-urlencoded/schema`
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatePetRequest {
-    pub name: ::std::string::String,
-    pub age: ::std::option::Option<i64>,
+    pub name: String,
+    pub age: Option<i64>,
 }
 model::serde_impls! {
     CreatePetRequest {
@@ -47,12 +47,12 @@ pub enum GetPhotoError {
     /// Status `404`.
     NotFound(Problem),
     /// Status `default`.
-    Default(::std::string::String),
+    Default(String),
 }
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/3/schema`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetPhotoFilter {
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
 }
 model::serde_impls! {
     GetPhotoFilter {
@@ -65,11 +65,11 @@ model::serde_impls! {
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get`
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetPhotoParams {
-    pub size: ::std::option::Option<GetPhotoSize>,
-    pub tags: ::std::vec::Vec<::std::string::String>,
-    pub filter: ::std::option::Option<GetPhotoFilter>,
-    pub x_trace: ::std::option::Option<GetPhotoXTrace>,
-    pub session: ::std::option::Option<::std::string::String>,
+    pub size: Option<GetPhotoSize>,
+    pub tags: Vec<String>,
+    pub filter: Option<GetPhotoFilter>,
+    pub x_trace: Option<GetPhotoXTrace>,
+    pub session: Option<String>,
 }
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/1/schema`
 ///
@@ -84,7 +84,7 @@ pub enum GetPhotoSize {
     /// `large`
     Large,
     /// A value the spec does not list, as received from the server.
-    Unknown(crate::runtime::values::Unknown<::std::string::String>),
+    Unknown(crate::runtime::values::Unknown<String>),
 }
 crate::runtime::values::string_enum!(
     GetPhotoSize { Small => "small", Large => "large" }
@@ -92,14 +92,11 @@ crate::runtime::values::string_enum!(
 /// Checked against the spec's constraints for `X-Trace`.
 ///
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/4/schema`
-pub type GetPhotoXTrace = crate::runtime::Checked<
-    ::std::string::String,
-    GetPhotoXTraceRule,
->;
+pub type GetPhotoXTrace = crate::runtime::Checked<String, GetPhotoXTraceRule>;
 /// Spec: `#/components/schemas/Problem`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problem {
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 model::serde_impls! {
     Problem {
@@ -111,14 +108,14 @@ model::serde_impls! {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PutPetsUploadRequest {
     pub file: ::bytes::Bytes,
-    pub caption: ::std::option::Option<::std::string::String>,
+    pub caption: Option<String>,
 }
 /// The spec's constraints for `X-Trace`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GetPhotoXTraceRule;
-impl crate::runtime::Rule<::std::string::String> for GetPhotoXTraceRule {
+impl crate::runtime::Rule<String> for GetPhotoXTraceRule {
     const LABEL: &'static str = "X-Trace";
-    fn check(value: &::std::string::String, checker: &mut crate::runtime::Checker) {
+    fn check(value: &String, checker: &mut crate::runtime::Checker) {
         checker.max_length(value, 16);
     }
 }

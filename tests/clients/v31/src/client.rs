@@ -9,7 +9,7 @@ pub const DEFAULT_BASE_URL: &str = "";
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
-impl ::std::default::Default for Client {
+impl Default for Client {
     fn default() -> Self {
         Self::new()
     }
@@ -22,10 +22,7 @@ impl Client {
         }
     }
     /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
-    pub fn with_base_url(
-        self,
-        base_url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
         Self {
             core: self.core.with_base_url(base_url),
         }
@@ -80,7 +77,7 @@ impl Client {
             security: &[],
         };
         let mut request = crate::runtime::http::Request::new({
-            let mut request_path = ::std::string::String::new();
+            let mut request_path = String::new();
             request_path.push_str("/things/");
             request_path
                 .push_str(
@@ -93,14 +90,14 @@ impl Client {
                 );
             request_path
         });
-        request.accept = ::std::option::Option::Some("application/json");
+        request.accept = Some("application/json");
         self.core
             .call(
                 &OPERATION,
                 request,
                 |response| match response.status.as_u16() {
                     200 => response.json::<crate::types::Types, _>(),
-                    _ => ::std::result::Result::Err(response.unexpected()),
+                    _ => Err(response.unexpected()),
                 },
             )
     }

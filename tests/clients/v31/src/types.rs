@@ -8,7 +8,7 @@ pub type Conditional = ::serde_json::Value;
 /// Spec: `#/components/schemas/Event`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Event {
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 model::serde_impls! {
     Event {
@@ -41,7 +41,7 @@ pub type Open = ::serde_json::Value;
 /// Spec: `#/components/schemas/Owner`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Owner {
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 model::serde_impls! {
     Owner {
@@ -52,26 +52,26 @@ model::serde_impls! {
 /// Spec: `#/components/schemas/Types`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Types {
-    pub maybe: ::std::option::Option<::std::string::String>,
+    pub maybe: Option<String>,
     pub nothing: (),
     pub either: TypesEither,
     pub version: TypesVersion,
-    pub count: ::std::option::Option<TypesCount>,
+    pub count: Option<TypesCount>,
     /// The owner, described next to the reference.
-    pub owner: ::std::option::Option<Owner>,
-    pub parent: ::std::option::Option<Owner>,
-    pub level: ::std::option::Option<Level>,
-    pub anything: ::std::option::Option<::serde_json::Value>,
-    pub closed: ::std::option::Option<TypesClosed>,
-    pub point: ::std::option::Option<TypesPoint>,
-    pub labels: ::std::option::Option<TypesLabels>,
-    pub named: ::std::option::Option<TypesNamed>,
-    pub photo: ::std::option::Option<crate::runtime::values::Base64>,
-    pub raw: ::std::option::Option<::std::string::String>,
+    pub owner: Option<Owner>,
+    pub parent: Option<Owner>,
+    pub level: Option<Level>,
+    pub anything: Option<::serde_json::Value>,
+    pub closed: Option<TypesClosed>,
+    pub point: Option<TypesPoint>,
+    pub labels: Option<TypesLabels>,
+    pub named: Option<TypesNamed>,
+    pub photo: Option<crate::runtime::values::Base64>,
+    pub raw: Option<String>,
     /// Example: `["a","b"]`
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub picky: ::std::option::Option<TypesPickyChecked>,
-    pub some: ::std::option::Option<TypesSome>,
+    pub tags: Option<Vec<String>>,
+    pub picky: Option<TypesPickyChecked>,
+    pub some: Option<TypesSome>,
 }
 model::serde_impls! {
     Types {
@@ -99,7 +99,7 @@ model::serde_impls! {
 /// Spec: `#/components/schemas/Types/properties/closed`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypesClosed {
-    pub a: ::std::option::Option<::std::string::String>,
+    pub a: Option<String>,
 }
 model::serde_impls! {
     TypesClosed {
@@ -117,28 +117,28 @@ pub type TypesCount = crate::runtime::Checked<i64, TypesCountRule>;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum TypesEither {
-    String(::std::string::String),
+    String(String),
     Integer(i64),
 }
 /// Checked against the spec's constraints for `labels`.
 ///
 /// Spec: `#/components/schemas/Types/properties/labels`
 pub type TypesLabels = crate::runtime::Checked<
-    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    ::std::collections::BTreeMap<String, String>,
     TypesLabelsRule,
 >;
 /// Checked against the spec's constraints for `named`.
 ///
 /// Spec: `#/components/schemas/Types/properties/named`
 pub type TypesNamed = crate::runtime::Checked<
-    ::std::collections::BTreeMap<::std::string::String, i64>,
+    ::std::collections::BTreeMap<String, i64>,
     TypesNamedRule,
 >;
 /// Spec: `#/components/schemas/Types/properties/picky`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypesPicky {
-    pub a: ::std::option::Option<::std::string::String>,
-    pub b: ::std::option::Option<::std::string::String>,
+    pub a: Option<String>,
+    pub b: Option<String>,
 }
 model::serde_impls! {
     TypesPicky {
@@ -154,18 +154,15 @@ pub type TypesPickyChecked = crate::runtime::Checked<TypesPicky, TypesPickyRule>
 /// Checked against the spec's constraints for `point`.
 ///
 /// Spec: `#/components/schemas/Types/properties/point`
-pub type TypesPoint = crate::runtime::Checked<
-    (f64, f64, ::std::string::String),
-    TypesPointRule,
->;
+pub type TypesPoint = crate::runtime::Checked<(f64, f64, String), TypesPointRule>;
 /// Checked against the spec's constraints for `some`.
 ///
 /// Spec: `#/components/schemas/Types/properties/some`
-pub type TypesSome = crate::runtime::Checked<::std::vec::Vec<i64>, TypesSomeRule>;
+pub type TypesSome = crate::runtime::Checked<Vec<i64>, TypesSomeRule>;
 /// Checked against the spec's constraints for `version`.
 ///
 /// Spec: `#/components/schemas/Types/properties/version`
-pub type TypesVersion = crate::runtime::Checked<::std::string::String, TypesVersionRule>;
+pub type TypesVersion = crate::runtime::Checked<String, TypesVersionRule>;
 /// The spec's constraints for `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesCountRule;
@@ -179,15 +176,11 @@ impl crate::runtime::Rule<i64> for TypesCountRule {
 /// The spec's constraints for `labels`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesLabelsRule;
-impl crate::runtime::Rule<
-    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-> for TypesLabelsRule {
+impl crate::runtime::Rule<::std::collections::BTreeMap<String, String>>
+for TypesLabelsRule {
     const LABEL: &'static str = "labels";
     fn check(
-        value: &::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        value: &::std::collections::BTreeMap<String, String>,
         checker: &mut crate::runtime::Checker,
     ) {
         {
@@ -203,11 +196,10 @@ impl crate::runtime::Rule<
 /// The spec's constraints for `named`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesNamedRule;
-impl crate::runtime::Rule<::std::collections::BTreeMap<::std::string::String, i64>>
-for TypesNamedRule {
+impl crate::runtime::Rule<::std::collections::BTreeMap<String, i64>> for TypesNamedRule {
     const LABEL: &'static str = "named";
     fn check(
-        value: &::std::collections::BTreeMap<::std::string::String, i64>,
+        value: &::std::collections::BTreeMap<String, i64>,
         checker: &mut crate::runtime::Checker,
     ) {
         {
@@ -232,12 +224,9 @@ impl crate::runtime::Rule<TypesPicky> for TypesPickyRule {
 /// The spec's constraints for `point`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesPointRule;
-impl crate::runtime::Rule<(f64, f64, ::std::string::String)> for TypesPointRule {
+impl crate::runtime::Rule<(f64, f64, String)> for TypesPointRule {
     const LABEL: &'static str = "point";
-    fn check(
-        value: &(f64, f64, ::std::string::String),
-        checker: &mut crate::runtime::Checker,
-    ) {
+    fn check(value: &(f64, f64, String), checker: &mut crate::runtime::Checker) {
         let item = &value.2;
         checker
             .index(
@@ -251,18 +240,18 @@ impl crate::runtime::Rule<(f64, f64, ::std::string::String)> for TypesPointRule 
 /// The spec's constraints for `some`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesSomeRule;
-impl crate::runtime::Rule<::std::vec::Vec<i64>> for TypesSomeRule {
+impl crate::runtime::Rule<Vec<i64>> for TypesSomeRule {
     const LABEL: &'static str = "some";
-    fn check(value: &::std::vec::Vec<i64>, checker: &mut crate::runtime::Checker) {
+    fn check(value: &Vec<i64>, checker: &mut crate::runtime::Checker) {
         checker.contains(value, &["1"], 1, ::std::option::Option::None);
     }
 }
 /// The spec's constraints for `version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypesVersionRule;
-impl crate::runtime::Rule<::std::string::String> for TypesVersionRule {
+impl crate::runtime::Rule<String> for TypesVersionRule {
     const LABEL: &'static str = "version";
-    fn check(value: &::std::string::String, checker: &mut crate::runtime::Checker) {
+    fn check(value: &String, checker: &mut crate::runtime::Checker) {
         checker.one_of_values(value, &["\"v2\""]);
     }
 }
