@@ -5,6 +5,8 @@
 //! `~1` and `~0` decoded. Chains of references are followed with cycle detection.
 
 use percent_encoding::percent_decode_str;
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// Decodes an RFC 6901 pointer (`/a/b~1c`) into its tokens (`["a", "b/c"]`).
@@ -26,15 +28,35 @@ pub fn split_pointer(pointer: &str) -> Vec<String> {
         .collect()
 }
 
-/// The value at `pointer`, if any.
+/// The value at `pointer`, if any: `serde_json::Value::pointer`, without allocating for
+/// reference tokens that need no unescaping (nearly all of them; schemas are looked up
+/// by pointer all through lowering).
 pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
     if pointer.is_empty() {
         return Some(root);
     }
-    if !pointer.starts_with('/') {
+    let mut node = root;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token: Cow<'_, str> = if token.contains('~') {
+            Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(token)
+        };
+        node = match node {
+            Value::Object(map) => map.get(token.as_ref())?,
+            Value::Array(list) => list.get(array_index(&token)?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// An array index token as RFC 6901 writes it: digits, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
         return None;
     }
-    root.pointer(pointer)
+    token.parse().ok()
 }
 
 /// Why a `$ref` could not be followed.
@@ -117,6 +139,40 @@ pub fn resolve(root: &Value, pointer: &str) -> Result<String, RefError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn get_finds_what_serde_json_pointer_finds() {
+        let root = json!({
+            "paths": {"/a/{b}": {"get": {"x~y": [10, {"z": true}]}}},
+            "": {"": 1},
+            "list": [0, 1, 2],
+        });
+        for pointer in [
+            "",
+            "/paths",
+            "/paths/~1a~1{b}/get",
+            "/paths/~1a~1{b}/get/x~0y/1/z",
+            "/paths/~1a~1{b}/get/x~0y/0",
+            "/",
+            "//",
+            "/list/2",
+            "/list/02",
+            "/list/+1",
+            "/list/3",
+            "/list/-",
+            "/missing",
+            "/paths/~1a~1{b}/get/x~y",
+            "paths",
+            "/list/0/deeper",
+        ] {
+            assert_eq!(get(&root, pointer), root.pointer(pointer), "{pointer:?}");
+        }
+        assert_eq!(get(&root, "/list/2"), Some(&json!(2)));
+        assert_eq!(
+            get(&root, "/paths/~1a~1{b}/get/x~0y/1/z"),
+            Some(&json!(true))
+        );
+    }
 
     #[test]
     fn splits_and_unescapes_tokens() {

@@ -48,7 +48,7 @@ pub(crate) struct Lowerer<'a> {
     /// Inline enums by value set, with how many positions use each.
     pub(crate) shared_enums: HashMap<String, (TypeId, usize)>,
     /// Schemas already read, by pointer: a schema used from many places is read once.
-    pub(crate) schemas: HashMap<String, crate::schema::Schema>,
+    pub(crate) schemas: HashMap<String, std::rc::Rc<crate::schema::Schema>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -172,7 +172,8 @@ impl<'a> Lowerer<'a> {
     /// Every component schema becomes a named type, in document order, so component
     /// names are claimed before names derived from inline schemas.
     fn read_components(&mut self) {
-        let Some(Value::Object(schemas)) = self.root().pointer("/components/schemas") else {
+        let Some(Value::Object(schemas)) = crate::refs::get(self.root(), "/components/schemas")
+        else {
             return;
         };
         let names: Vec<String> = schemas.keys().cloned().collect();

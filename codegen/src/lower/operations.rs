@@ -17,7 +17,8 @@ use crate::refs;
 
 impl Lowerer<'_> {
     pub(super) fn read_security_schemes(&mut self) {
-        let Some(Value::Object(schemes)) = self.root().pointer("/components/securitySchemes")
+        let Some(Value::Object(schemes)) =
+            crate::refs::get(self.root(), "/components/securitySchemes")
         else {
             return;
         };
@@ -164,9 +165,7 @@ impl Lowerer<'_> {
         let mut short_counts: HashMap<String, usize> = HashMap::new();
         for (_, item_pointer, method_key, _) in &planned {
             let op_pointer = child(item_pointer, method_key);
-            if let Some(id) = self
-                .root()
-                .pointer(&op_pointer)
+            if let Some(id) = crate::refs::get(self.root(), &op_pointer)
                 .and_then(|o| o.get("operationId"))
                 .and_then(Value::as_str)
             {
@@ -177,9 +176,7 @@ impl Lowerer<'_> {
         }
         for (path, item_pointer, method_key, method) in planned {
             let op_pointer = child(&item_pointer, method_key);
-            let operation_id = self
-                .root()
-                .pointer(&op_pointer)
+            let operation_id = crate::refs::get(self.root(), &op_pointer)
                 .and_then(|o| o.get("operationId"))
                 .and_then(Value::as_str)
                 .unwrap_or_default()
@@ -231,7 +228,7 @@ impl Lowerer<'_> {
         global_security: &[Vec<usize>],
     ) -> Option<Operation> {
         let root = self.root();
-        let op = root.pointer(op_pointer)?.as_object()?;
+        let op = crate::refs::get(root, op_pointer)?.as_object()?;
         let type_base = names::type_name(&rust_name);
         let summary = op
             .get("summary")
@@ -264,7 +261,7 @@ impl Lowerer<'_> {
             child(item_pointer, "parameters"),
             child(op_pointer, "parameters"),
         ] {
-            let Some(Value::Array(list)) = root.pointer(&base) else {
+            let Some(Value::Array(list)) = crate::refs::get(root, &base) else {
                 continue;
             };
             for index in 0..list.len() {
@@ -277,7 +274,7 @@ impl Lowerer<'_> {
                         continue;
                     }
                 };
-                let Some(node) = root.pointer(&target) else {
+                let Some(node) = crate::refs::get(root, &target) else {
                     continue;
                 };
                 let name = node
@@ -420,7 +417,7 @@ impl Lowerer<'_> {
         type_base: &str,
         template: &[String],
     ) -> Option<Param> {
-        let node = self.root().pointer(pointer)?.clone();
+        let node = crate::refs::get(self.root(), pointer)?.clone();
         let location = match location {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
@@ -484,7 +481,7 @@ impl Lowerer<'_> {
         };
         let ctx = Ctx::new(format!("{type_base}{}", names::type_name(name)), name);
         let ty = match schema_pointer {
-            Some(schema_pointer) if self.root().pointer(&schema_pointer).is_some() => {
+            Some(schema_pointer) if crate::refs::get(self.root(), &schema_pointer).is_some() => {
                 let lowered = self.lower_value(&schema_pointer, &ctx);
                 let lowered = super::types::Lowered {
                     nullable: false,
@@ -533,7 +530,7 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let node = self.root().pointer(&target)?.clone();
+        let node = crate::refs::get(self.root(), &target)?.clone();
         let required = node
             .get("required")
             .and_then(Value::as_bool)
@@ -546,7 +543,7 @@ impl Lowerer<'_> {
         let (media, kind) = pick_media(content.keys().map(String::as_str), true)?;
         self.warn_item_schema(&child(&target, "content"), content);
         let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
-        let has_schema = self.root().pointer(&schema_pointer).is_some();
+        let has_schema = crate::refs::get(self.root(), &schema_pointer).is_some();
         let ctx = Ctx::new(format!("{type_base}Request"), "body");
         let mut file_fields = Vec::new();
         let ty = match kind {
@@ -670,7 +667,7 @@ impl Lowerer<'_> {
         type_base: &str,
     ) -> (Vec<Response>, SuccessType, ErrorType) {
         let mut responses = Vec::new();
-        let entries: Vec<String> = match self.root().pointer(pointer) {
+        let entries: Vec<String> = match crate::refs::get(self.root(), pointer) {
             Some(Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
         };
@@ -716,7 +713,9 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let node = self.root().pointer(&target).cloned().unwrap_or(Value::Null);
+            let node = crate::refs::get(self.root(), &target)
+                .cloned()
+                .unwrap_or(Value::Null);
             let docs = node
                 .get("description")
                 .and_then(Value::as_str)
@@ -736,7 +735,7 @@ impl Lowerer<'_> {
                         Some((media, BodyKind::Json)) => {
                             let schema_pointer =
                                 child(&child(&child(&target, "content"), &media), "schema");
-                            let ty = if self.root().pointer(&schema_pointer).is_some() {
+                            let ty = if crate::refs::get(self.root(), &schema_pointer).is_some() {
                                 let ctx = Ctx::new(type_name, "body");
                                 let lowered = self.lower_value(&schema_pointer, &ctx);
                                 self.finish_position(lowered, &ctx, &schema_pointer, false)
@@ -847,7 +846,7 @@ impl Lowerer<'_> {
             };
             for (method_key, _) in Method::ALL {
                 let op_pointer = child(&item_pointer, method_key);
-                let Some(op) = self.root().pointer(&op_pointer).cloned() else {
+                let Some(op) = crate::refs::get(self.root(), &op_pointer).cloned() else {
                     continue;
                 };
                 let type_base = format!("{}Webhook", names::type_name(&name));

@@ -2,6 +2,8 @@
 //! primitive and container types for everything else, and [`Checks`] for every
 //! constraint a value position carries.
 
+use std::rc::Rc;
+
 use serde_json::Value;
 
 use super::Lowerer;
@@ -67,12 +69,17 @@ impl Ctx {
 }
 
 impl Lowerer<'_> {
-    pub(crate) fn read_schema(&mut self, pointer: &str) -> Schema {
+    pub(crate) fn read_schema(&mut self, pointer: &str) -> Rc<Schema> {
         if let Some(schema) = self.schemas.get(pointer) {
-            return schema.clone();
+            return Rc::clone(schema);
         }
-        let schema = schema::read(&self.doc.root, pointer, self.doc.version, self.diags);
-        self.schemas.insert(pointer.to_owned(), schema.clone());
+        let schema = Rc::new(schema::read(
+            &self.doc.root,
+            pointer,
+            self.doc.version,
+            self.diags,
+        ));
+        self.schemas.insert(pointer.to_owned(), Rc::clone(&schema));
         if schema.not.is_some() {
             // Repeated reads of one node give the same warning; `Diagnostics` drops duplicates.
             self.diags.warning(
@@ -857,7 +864,7 @@ impl Lowerer<'_> {
     }
 
     /// The schema at `pointer` with `$ref`s followed (None, with a warning, when broken).
-    pub(crate) fn resolved_schema(&mut self, pointer: &str) -> Option<Schema> {
+    pub(crate) fn resolved_schema(&mut self, pointer: &str) -> Option<Rc<Schema>> {
         match refs::resolve(&self.doc.root, pointer) {
             Ok(target) => Some(self.read_schema(&target)),
             Err(error) => {
@@ -1274,8 +1281,7 @@ fn operation_name_at(root: &Value, tokens: &[String]) -> Option<String> {
         return None;
     }
     let pointer = format!("/paths/{}/{method}", crate::diag::escape_token(&tokens[1]));
-    let id = root
-        .pointer(&pointer)?
+    let id = crate::refs::get(root, &pointer)?
         .get("operationId")
         .and_then(Value::as_str);
     Some(match id {
