@@ -5,6 +5,7 @@
 //! files (no marker) are never touched.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use codegen::File;
 
@@ -56,8 +57,13 @@ fn normalize(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 
-/// Every way `dir` differs from `files`, sorted by path.
+/// Every way `dir` differs from `files`, sorted by path, stale files with their diff.
 pub fn compare(dir: &Path, files: &[File]) -> Vec<Mismatch> {
+    mismatches(dir, files, true)
+}
+
+/// [`compare`], with the diffs of stale files left empty when `with_diffs` is false.
+fn mismatches(dir: &Path, files: &[File], with_diffs: bool) -> Vec<Mismatch> {
     let mut out = Vec::new();
     for file in files {
         let path = dir.join(&file.path);
@@ -65,7 +71,11 @@ pub fn compare(dir: &Path, files: &[File]) -> Vec<Mismatch> {
             Ok(existing) if normalize(&existing) == file.text => {}
             Ok(existing) => out.push(Mismatch::Stale {
                 path: file.path.clone(),
-                diff: unified_diff(&normalize(&existing), &file.text, &file.path),
+                diff: if with_diffs {
+                    unified_diff(&normalize(&existing), &file.text, &file.path)
+                } else {
+                    String::new()
+                },
             }),
             Err(_) => out.push(Mismatch::Missing {
                 path: file.path.clone(),
@@ -82,9 +92,10 @@ pub fn compare(dir: &Path, files: &[File]) -> Vec<Mismatch> {
     out
 }
 
-/// Writes the files that differ and removes orphans; returns what changed.
+/// Writes the files that differ and removes orphans; returns what changed (without
+/// diffs: a diff of a rewritten 7 MB file costs more than writing it).
 pub fn write(dir: &Path, files: &[File]) -> std::io::Result<Vec<Mismatch>> {
-    let changes = compare(dir, files);
+    let changes = mismatches(dir, files, false);
     for change in &changes {
         let path = dir.join(change.path());
         match change {
@@ -105,8 +116,15 @@ pub fn write(dir: &Path, files: &[File]) -> std::io::Result<Vec<Mismatch>> {
     Ok(changes)
 }
 
+/// How long a diff may search for the smallest edit: Myers' algorithm is quadratic on
+/// files that changed throughout, and past the deadline `similar` settles for a larger,
+/// still correct, diff.
+const DIFF_DEADLINE: Duration = Duration::from_secs(2);
+
 fn unified_diff(old: &str, new: &str, path: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
+    similar::TextDiff::configure()
+        .timeout(DIFF_DEADLINE)
+        .diff_lines(old, new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
