@@ -144,8 +144,24 @@ fn client_head(api: &Api) -> TokenStream {
         "Client for {title}.\n\nCheap to clone (the connection pool is shared). Settings are builder-lite \
          `with_*` methods; [`Client::with_options`] gives a copy with per-call timeout and retry settings."
     ));
+    // What every operation method names, imported when some method names it (an unused
+    // import would be a warning in the user's build).
+    let imports = if api.operations.is_empty() {
+        quote!()
+    } else if api.operations.iter().any(|op| op.body.is_some()) {
+        quote!(
+            use crate::runtime::http::{Body, Operation, Request};
+            use crate::runtime::Call;
+        )
+    } else {
+        quote!(
+            use crate::runtime::http::{Operation, Request};
+            use crate::runtime::Call;
+        )
+    };
     quote! {
         //! The API client: one method per operation, returning a future to `.await`.
+        #imports
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
         #(#schemes)*
@@ -332,21 +348,15 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         // JSON and form bodies are encoded here and can fail (`set_body` keeps the error
         // for the call to return); the others are taken as they are.
         let (arg_ty, set) = match body.kind {
-            BodyKind::Json => (
-                quote!(&#ty),
-                quote!(request.set_body(crate::runtime::http::Body::json(body));),
-            ),
-            BodyKind::Form => (
-                quote!(&#ty),
-                quote!(request.set_body(crate::runtime::http::Body::form(body));),
-            ),
+            BodyKind::Json => (quote!(&#ty), quote!(request.set_body(Body::json(body));)),
+            BodyKind::Form => (quote!(&#ty), quote!(request.set_body(Body::form(body));)),
             BodyKind::Text => (
                 quote!(&str),
-                quote!(request.body = crate::runtime::http::Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() };),
+                quote!(request.body = Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() };),
             ),
             BodyKind::Bytes => (
                 quote!(::bytes::Bytes),
-                quote!(request.body = crate::runtime::http::Body::Bytes { content_type: #content_type.to_owned(), data: body };),
+                quote!(request.body = Body::Bytes { content_type: #content_type.to_owned(), data: body };),
             ),
             BodyKind::Multipart => {
                 let make = multipart_tokens(api, body);
@@ -411,14 +421,14 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         #lint
-        pub fn #name(&self, #(#args),*) -> crate::runtime::Call<'_, #success_ty, #error_ty> {
-            static OPERATION: crate::runtime::http::Operation = crate::runtime::http::Operation {
+        pub fn #name(&self, #(#args),*) -> Call<'_, #success_ty, #error_ty> {
+            static OPERATION: Operation = Operation {
                 name: #op_name,
                 method: #method,
                 path_template: #template,
                 security: &[#(#security),*],
             };
-            let #mutable request = crate::runtime::http::Request::new(#path_expr);
+            let #mutable request = Request::new(#path_expr);
             #(#param_stmts)*
             #accept_stmt
             #body_stmt
@@ -524,16 +534,16 @@ fn param_tokens(param: &Param) -> TokenStream {
 
 fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
     let TypeRef::Named(id) = &body.ty else {
-        return quote!(crate::runtime::http::Body::Multipart(Vec::new()));
+        return quote!(Body::Multipart(Vec::new()));
     };
     let TypeKind::Struct(s) = &api.types[id.0].kind else {
-        return quote!(crate::runtime::http::Body::Multipart(Vec::new()));
+        return quote!(Body::Multipart(Vec::new()));
     };
     if s.fields.is_empty() {
         // A schema without properties: an empty form (the body value carries nothing).
         return quote!({
             let _ = body;
-            crate::runtime::http::Body::Multipart(Vec::new())
+            Body::Multipart(Vec::new())
         });
     }
     let parts = s.fields.iter().map(|field| {
@@ -568,7 +578,7 @@ fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
         {
             let mut parts = Vec::new();
             #(#parts)*
-            crate::runtime::http::Body::Multipart(parts)
+            Body::Multipart(parts)
         }
     }
 }
