@@ -183,3 +183,34 @@ fn type_label(api: &Api, ty: &crate::ir::TypeRef) -> String {
         other => super::ty_tokens(api, other, super::Paths::CLIENT).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `[dependencies]` names of a manifest, sorted (dependency keys only, no values).
+    fn dependency_names(manifest: &str) -> Vec<String> {
+        let mut names: Vec<String> = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .take_while(|line| !line.starts_with('['))
+            .filter_map(|line| line.split_once('=').map(|(key, _)| key))
+            .map(|key| key.trim().trim_end_matches(".workspace").to_owned())
+            .filter(|key| !key.is_empty() && !key.starts_with('#'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_runtime_copy_depends_on_what_the_runtime_crate_does() {
+        let options = Options::new("spec.yaml", "pets");
+        let emitted = runtime_cargo_toml(&options, "header");
+        assert!(emitted.contains("name = \"pets-runtime\""), "{emitted}");
+        let own = include_str!("../../runtime/Cargo.toml");
+        assert_eq!(dependency_names(&emitted), dependency_names(own));
+        assert!(dependency_names(own).contains(&"erased-serde".to_owned()));
+    }
+}
