@@ -6,8 +6,9 @@
 //! thousands of schemas that code is most of what the compiler checks. A generated struct
 //! here writes one short expression per property each way, and everything else (finding
 //! a property by its wire name, duplicate and missing properties, unknown ones, leaving
-//! out absent optional ones) is done once, in non-generic code over trait objects
-//! ([`erased_serde`]): the compiler checks and builds it once, not once per struct.
+//! out absent optional ones) is done here, over trait objects ([`erased_serde`]) for the
+//! properties' values: the compiler checks and builds it once per serializer or
+//! deserializer type, not once per struct.
 //!
 //! The behaviour is serde's: a missing required property is an error unless its type is
 //! an `Option`, a property given twice is an error, unknown properties are skipped (or
