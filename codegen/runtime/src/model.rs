@@ -78,16 +78,14 @@ impl<'de, T: Deserialize<'de>> Slot<'de> for Required<T> {
     }
 }
 
-/// The slot of an optional property (an `Option` field): absent is `None`.
-pub struct Optional<T> {
-    value: Option<T>,
-    set: bool,
-}
+/// The slot of an optional property (an `Option` field): `None` until the property is
+/// read, then the value read (itself `None` for `null`).
+pub struct Optional<T>(Option<Option<T>>);
 
 impl<T> Optional<T> {
     /// The value read, `None` when the property was absent (or `null`).
     pub fn into_value(self) -> Option<T> {
-        self.value
+        self.0.flatten()
     }
 }
 
@@ -100,15 +98,14 @@ impl<'de, T: Deserialize<'de>> Optional<T> {
 
 impl<'de, T: Deserialize<'de>> Slot<'de> for Optional<T> {
     fn is_set(&self) -> bool {
-        self.set
+        self.0.is_some()
     }
 
     fn fill(
         &mut self,
         deserializer: &mut dyn erased_serde::Deserializer<'de>,
     ) -> Result<(), erased_serde::Error> {
-        self.value = erased_serde::deserialize(deserializer)?;
-        self.set = true;
+        self.0 = Some(erased_serde::deserialize(deserializer)?);
         Ok(())
     }
 
@@ -364,10 +361,7 @@ pub mod optional {
 
     /// An empty slot.
     pub fn new<T>() -> Optional<T> {
-        Optional {
-            value: None,
-            set: false,
-        }
+        Optional(None)
     }
 
     /// The property to write: nothing is written when it is absent.

@@ -17,8 +17,7 @@ use crate::refs;
 
 impl Lowerer<'_> {
     pub(super) fn read_security_schemes(&mut self) {
-        let Some(Value::Object(schemes)) =
-            crate::refs::get(self.root(), "/components/securitySchemes")
+        let Some(Value::Object(schemes)) = refs::get(self.root(), "/components/securitySchemes")
         else {
             return;
         };
@@ -165,7 +164,7 @@ impl Lowerer<'_> {
         let mut short_counts: HashMap<String, usize> = HashMap::new();
         for (_, item_pointer, method_key, _) in &planned {
             let op_pointer = child(item_pointer, method_key);
-            if let Some(id) = crate::refs::get(self.root(), &op_pointer)
+            if let Some(id) = refs::get(self.root(), &op_pointer)
                 .and_then(|o| o.get("operationId"))
                 .and_then(Value::as_str)
             {
@@ -176,7 +175,7 @@ impl Lowerer<'_> {
         }
         for (path, item_pointer, method_key, method) in planned {
             let op_pointer = child(&item_pointer, method_key);
-            let operation_id = crate::refs::get(self.root(), &op_pointer)
+            let operation_id = refs::get(self.root(), &op_pointer)
                 .and_then(|o| o.get("operationId"))
                 .and_then(Value::as_str)
                 .unwrap_or_default()
@@ -228,7 +227,7 @@ impl Lowerer<'_> {
         global_security: &[Vec<usize>],
     ) -> Option<Operation> {
         let root = self.root();
-        let op = crate::refs::get(root, op_pointer)?.as_object()?;
+        let op = refs::get(root, op_pointer)?.as_object()?;
         let type_base = names::type_name(&rust_name);
         let summary = op
             .get("summary")
@@ -261,7 +260,7 @@ impl Lowerer<'_> {
             child(item_pointer, "parameters"),
             child(op_pointer, "parameters"),
         ] {
-            let Some(Value::Array(list)) = crate::refs::get(root, &base) else {
+            let Some(Value::Array(list)) = refs::get(root, &base) else {
                 continue;
             };
             for index in 0..list.len() {
@@ -274,7 +273,7 @@ impl Lowerer<'_> {
                         continue;
                     }
                 };
-                let Some(node) = crate::refs::get(root, &target) else {
+                let Some(node) = refs::get(root, &target) else {
                     continue;
                 };
                 let name = node
@@ -417,7 +416,7 @@ impl Lowerer<'_> {
         type_base: &str,
         template: &[String],
     ) -> Option<Param> {
-        let node = crate::refs::get(self.root(), pointer)?.clone();
+        let node = refs::get(self.root(), pointer)?.clone();
         let location = match location {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
@@ -481,7 +480,7 @@ impl Lowerer<'_> {
         };
         let ctx = Ctx::new(format!("{type_base}{}", names::type_name(name)), name);
         let ty = match schema_pointer {
-            Some(schema_pointer) if crate::refs::get(self.root(), &schema_pointer).is_some() => {
+            Some(schema_pointer) if refs::get(self.root(), &schema_pointer).is_some() => {
                 let lowered = self.lower_value(&schema_pointer, &ctx);
                 let lowered = super::types::Lowered {
                     nullable: false,
@@ -530,7 +529,7 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        let node = crate::refs::get(self.root(), &target)?.clone();
+        let node = refs::get(self.root(), &target)?.clone();
         let required = node
             .get("required")
             .and_then(Value::as_bool)
@@ -543,7 +542,7 @@ impl Lowerer<'_> {
         let (media, kind) = pick_media(content.keys().map(String::as_str), true)?;
         self.warn_item_schema(&child(&target, "content"), content);
         let schema_pointer = child(&child(&child(&target, "content"), &media), "schema");
-        let has_schema = crate::refs::get(self.root(), &schema_pointer).is_some();
+        let has_schema = refs::get(self.root(), &schema_pointer).is_some();
         let ctx = Ctx::new(format!("{type_base}Request"), "body");
         let mut file_fields = Vec::new();
         let ty = match kind {
@@ -667,7 +666,7 @@ impl Lowerer<'_> {
         type_base: &str,
     ) -> (Vec<Response>, SuccessType, ErrorType) {
         let mut responses = Vec::new();
-        let entries: Vec<String> = match crate::refs::get(self.root(), pointer) {
+        let entries: Vec<String> = match refs::get(self.root(), pointer) {
             Some(Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
         };
@@ -713,7 +712,7 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
-            let node = crate::refs::get(self.root(), &target)
+            let node = refs::get(self.root(), &target)
                 .cloned()
                 .unwrap_or(Value::Null);
             let docs = node
@@ -735,7 +734,7 @@ impl Lowerer<'_> {
                         Some((media, BodyKind::Json)) => {
                             let schema_pointer =
                                 child(&child(&child(&target, "content"), &media), "schema");
-                            let ty = if crate::refs::get(self.root(), &schema_pointer).is_some() {
+                            let ty = if refs::get(self.root(), &schema_pointer).is_some() {
                                 let ctx = Ctx::new(type_name, "body");
                                 let lowered = self.lower_value(&schema_pointer, &ctx);
                                 self.finish_position(lowered, &ctx, &schema_pointer, false)
@@ -846,7 +845,7 @@ impl Lowerer<'_> {
             };
             for (method_key, _) in Method::ALL {
                 let op_pointer = child(&item_pointer, method_key);
-                let Some(op) = crate::refs::get(self.root(), &op_pointer).cloned() else {
+                let Some(op) = refs::get(self.root(), &op_pointer).cloned() else {
                     continue;
                 };
                 let type_base = format!("{}Webhook", names::type_name(&name));

@@ -81,7 +81,7 @@ impl Lowerer<'_> {
         ));
         self.schemas.insert(pointer.to_owned(), Rc::clone(&schema));
         if schema.not.is_some() {
-            // Repeated reads of one node give the same warning; `Diagnostics` drops duplicates.
+            // Said once per node: a schema is read once, then served from `schemas`.
             self.diags.warning(
                 child(pointer, "not"),
                 "`not` is not checked by the generated code (values it excludes are accepted)",
@@ -1281,7 +1281,7 @@ fn operation_name_at(root: &Value, tokens: &[String]) -> Option<String> {
         return None;
     }
     let pointer = format!("/paths/{}/{method}", crate::diag::escape_token(&tokens[1]));
-    let id = crate::refs::get(root, &pointer)?
+    let id = refs::get(root, &pointer)?
         .get("operationId")
         .and_then(Value::as_str);
     Some(match id {
