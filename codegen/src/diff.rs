@@ -358,6 +358,66 @@ impl ChangeKind {
     }
 }
 
+impl ChangeKind {
+    /// The wire verdict of a change of this kind whose Rust verdict is `rust`: the same
+    /// for changes of what is sent or read, non-breaking for changes only Rust code
+    /// sees (names, argument order, added types), breaking for changes of where or how
+    /// a request goes that keep the Rust API as it is. Push sites whose wire verdict
+    /// depends on the change's direction give it themselves.
+    pub fn wire_verdict(self, rust: Severity) -> Severity {
+        use ChangeKind::*;
+        match self {
+            // Only Rust code sees these.
+            MethodRenamed | ParamRenamed | PathParamsReordered | FieldRenamed
+            | EnumVariantRenamed | TypeAdded | TypeRemoved | TypeRenamed | OperationDeprecated
+            | SecuritySchemeAdded | WebhookAdded | ServerAdded | ServerRemoved => {
+                Severity::NonBreaking
+            }
+            // The Rust API stays; the request goes elsewhere or is written otherwise.
+            OperationPathChanged
+            | OperationMethodChanged
+            | ParamEncodingChanged
+            | BodyContentTypeChanged => Severity::Breaking,
+            // What is sent or read changed: the wire sees what Rust code sees.
+            OperationAdded
+            | OperationRemoved
+            | ParamAdded
+            | ParamRemoved
+            | ParamRequiredChanged
+            | BodyAdded
+            | BodyRemoved
+            | BodyRequiredChanged
+            | ResponseAdded
+            | ResponseRemoved
+            | ResponseStatusChanged
+            | ReturnTypeChanged
+            | ErrorTypeChanged
+            | FieldAdded
+            | FieldRemoved
+            | FieldRequiredChanged
+            | AdditionalPropertiesChanged
+            | UnknownFieldsChanged
+            | TypeChanged
+            | FormatChanged
+            | EnumValueAdded
+            | EnumValueRemoved
+            | EnumReprChanged
+            | UnionVariantAdded
+            | UnionVariantRemoved
+            | DiscriminatorChanged
+            | TypeKindChanged
+            | ConstraintTightened
+            | ConstraintLoosened
+            | ConstraintChanged
+            | SecurityChanged
+            | SecuritySchemeRemoved
+            | SecuritySchemeChanged
+            | ServerChanged
+            | WebhookRemoved => rust,
+        }
+    }
+}
+
 impl fmt::Display for ChangeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -367,8 +427,12 @@ impl fmt::Display for ChangeKind {
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// How it affects dependents of the generated crate.
+    /// How it affects Rust code that depends on the generated crate (the semver advice
+    /// follows this verdict).
     pub severity: Severity,
+    /// How it affects the wire contract: what a server, or any HTTP client written
+    /// against the old spec, sees.
+    pub wire: Severity,
     /// What kind of change.
     pub kind: ChangeKind,
     /// Where: `POST /path`, `POST /path query:name`, `Type.field`, `Type`, ...
@@ -981,9 +1045,7 @@ fn sides(api: &Api) -> Vec<Side> {
         for param in &op.params {
             roots.push((&param.ty, Side::REQUEST));
         }
-        if let Some(id) = op.params_type {
-            root_ids.push((id.0, Side::REQUEST));
-        }
+        root_ids.push((op.params_type.0, Side::REQUEST));
         if let Some(body) = &op.body {
             roots.push((&body.ty, Side::REQUEST));
         }
@@ -1288,9 +1350,7 @@ impl<'a> RenameFinder<'a, '_> {
                     self.walk(&po.ty, &pn.ty);
                 }
             }
-            if let (Some(a), Some(b)) = (o.params_type, n.params_type) {
-                self.pair_ids(a.0, b.0);
-            }
+            self.pair_ids(o.params_type.0, n.params_type.0);
             if let (Some(a), Some(b)) = (&o.body, &n.body) {
                 self.walk(&a.ty, &b.ty);
             }
@@ -1451,8 +1511,23 @@ impl<'a> Differ<'a> {
         location: impl Into<String>,
         message: impl Into<String>,
     ) {
+        let wire = kind.wire_verdict(severity);
+        self.push_wire(severity, wire, kind, location, message);
+    }
+
+    /// [`push`](Self::push) with a wire verdict of its own (where it depends on the
+    /// direction of the change, not only on its kind).
+    fn push_wire(
+        &mut self,
+        severity: Severity,
+        wire: Severity,
+        kind: ChangeKind,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.changes.push(Change {
             severity,
+            wire,
             kind,
             location: location.into(),
             message: message.into(),
@@ -1578,13 +1653,12 @@ impl<'a> Differ<'a> {
     }
 
     fn params_type_name(&self, op: &Operation, new: bool) -> String {
-        let def = op.params_type.and_then(|id| {
-            if new {
-                self.new_type(id.0)
-            } else {
-                self.old_type(id.0)
-            }
-        });
+        let id = op.params_type.0;
+        let def = if new {
+            self.new_type(id)
+        } else {
+            self.old_type(id)
+        };
         def.map_or_else(|| "params".to_owned(), |t| format!("`{}`", t.name))
     }
 
@@ -1653,29 +1727,30 @@ impl<'a> Differ<'a> {
                         bare(&p.rust_name)
                     )
                 } else {
-                    let mut message = if p.required {
+                    if p.required {
                         format!(
-                            "required {} parameter `{}` added: {} gains the required field `{}: {ty}`",
+                            "required {} parameter `{}` added: `{}` takes the new argument `{}: {ty}`",
                             location_text(p.location),
                             p.wire_name,
-                            self.params_type_name(n, true),
+                            n.rust_name,
                             bare(&p.rust_name)
                         )
                     } else {
                         format!(
-                            "optional {} parameter `{}` added: {} gains the field `{}: Option<{ty}>`, so struct literals that list every field no longer compile",
+                            "optional {} parameter `{}` added: the call builder gains a setter and {} (`#[non_exhaustive]`) the field `{}: Option<{ty}>`",
                             location_text(p.location),
                             p.wire_name,
                             self.params_type_name(n, true),
                             bare(&p.rust_name)
                         )
-                    };
-                    if o.params_type.is_none() {
-                        message.push_str(&format!("; `{}` gains a `params` argument", n.rust_name));
                     }
-                    message
                 };
-                self.push(Severity::Breaking, ChangeKind::ParamAdded, at, message);
+                let severity = if p.required || p.location == ParamLocation::Path {
+                    Severity::Breaking
+                } else {
+                    Severity::NonBreaking
+                };
+                self.push(severity, ChangeKind::ParamAdded, at, message);
                 continue;
             };
             if po.required != p.required {
@@ -2532,38 +2607,37 @@ impl<'a> Differ<'a> {
             let loc = field_loc(fnew);
             let Some(fo) = o.fields.iter().find(|f| f.wire_name == fnew.wire_name) else {
                 let ty = self.field_type(fnew, true);
-                let (severity, message) = match (side.request, fnew.optional) {
+                let (severity, wire, message) = match (side.request, fnew.optional) {
                     (true, false) => (
                         Severity::Breaking,
+                        Severity::Breaking,
                         format!(
-                            "required field `{}: {ty}` added on the {} side: callers must set it",
+                            "required field `{}: {ty}` added on the {} side: callers must set it (`new` takes it)",
                             bare(&fnew.rust_name),
                             side.text()
                         ),
                     ),
-                    (true, true) => (
+                    (false, false) => (
                         Severity::Breaking,
-                        format!(
-                            "optional field `{}: {ty}` added on the {} side: struct literals that list every field no longer compile{}",
-                            bare(&fnew.rust_name),
-                            side.text(),
-                            if all_optional {
-                                " (`..Default::default()` keeps working)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    ),
-                    (false, _) => (
                         Severity::NonBreaking,
                         format!(
-                            "{} field `{}: {ty}` added (response side only: the client builds these values)",
-                            if fnew.optional { "optional" } else { "required" },
+                            "required field `{}: {ty}` added (response side): the client reads it; code that builds such values (tests, mocks) passes it to `new`",
+                            bare(&fnew.rust_name)
+                        ),
+                    ),
+                    (_, true) => (
+                        Severity::NonBreaking,
+                        Severity::NonBreaking,
+                        format!(
+                            "optional field `{}: {ty}` added on the {} side: a new `with_{}` setter (the struct is `#[non_exhaustive]`)",
+                            bare(&fnew.rust_name),
+                            side.text(),
                             bare(&fnew.rust_name)
                         ),
                     ),
                 };
-                self.push(severity, ChangeKind::FieldAdded, loc, message);
+                let _ = all_optional;
+                self.push_wire(severity, wire, ChangeKind::FieldAdded, loc, message);
                 continue;
             };
             if fo.rust_name != fnew.rust_name {
@@ -3090,6 +3164,7 @@ mod tests {
     fn summary_respects_max_lines() {
         let change = |i: usize| Change {
             severity: Severity::NonBreaking,
+            wire: Severity::NonBreaking,
             kind: ChangeKind::TypeAdded,
             location: format!("T{i}"),
             message: "type added".to_owned(),

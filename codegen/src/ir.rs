@@ -99,7 +99,7 @@ pub enum Role {
     /// A model from the spec's schemas: serde both ways.
     #[default]
     Model,
-    /// An operation's query, header and cookie parameters (encoded by the client).
+    /// An operation's parameters (encoded by the client).
     Params,
     /// A multipart request body (encoded by the client).
     Multipart,
@@ -404,12 +404,15 @@ pub struct Operation {
     pub method: Method,
     /// Path template as written (`/pets/{petId}`).
     pub path: String,
+    /// The same template, parsed.
+    pub template: PathTemplate,
     /// Summary and description.
     pub docs: Docs,
     /// Parameters (path ones first, in template order).
     pub params: Vec<Param>,
-    /// Struct holding the non-path parameters, if any.
-    pub params_type: Option<TypeId>,
+    /// The struct holding every parameter (path ones first): what the operation's
+    /// call builder carries.
+    pub params_type: TypeId,
     /// Request body.
     pub body: Option<RequestBody>,
     /// Responses by status.
@@ -422,6 +425,52 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// `deprecated: true`.
     pub deprecated: bool,
+}
+
+/// A path template (`/pets/{petId}/photos`) cut into literal text and parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The pieces in order.
+    pub parts: Vec<PathPart>,
+}
+
+/// One piece of a [`PathTemplate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as it is (percent-encoded where a path needs it).
+    Literal(String),
+    /// `{name}`: the path parameter `name`.
+    Param(String),
+}
+
+impl PathTemplate {
+    /// Parses `path`; an unclosed `{` is literal text.
+    pub fn parse(path: &str) -> Self {
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            if start > 0 {
+                parts.push(PathPart::Literal(rest[..start].to_owned()));
+            }
+            parts.push(PathPart::Param(rest[start + 1..start + len].to_owned()));
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        Self { parts }
+    }
+
+    /// The parameter names, in order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Literal(_) => None,
+        })
+    }
 }
 
 /// Where a parameter goes.

@@ -190,8 +190,12 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         },
         File {
             path: "src/client.rs".to_owned(),
-            text: render::render_module(&emit::ClientModule::new(&api), &header, threads)
-                .map_err(fail)?,
+            text: render::render_module(
+                &emit::ClientModule::new(&api, &options.crate_name),
+                &header,
+                threads,
+            )
+            .map_err(fail)?,
         },
     ];
     timer.lap("emit + render");

@@ -53,19 +53,19 @@ pub fn render_module(
     let render_chunk = |chunk: usize| -> Result<String, String> {
         let start = chunk * CHUNK_ITEMS;
         let end = (start + CHUNK_ITEMS).min(module.item_count());
-        let mut text = String::new();
+        let mut pieces = Vec::new();
         let mut items = TokenStream::new();
         for index in start..end {
             items.extend(module.item(index));
             if let Some(trailing) = module.trailing_text(index) {
-                text.push_str(&unparse(module.wrap(std::mem::take(&mut items)))?);
-                text.push_str(&trailing);
+                pieces.push(unparse(module.wrap(std::mem::take(&mut items)))?);
+                pieces.push(trailing);
             }
         }
         if !items.is_empty() {
-            text.push_str(&unparse(module.wrap(items))?);
+            pieces.push(unparse(module.wrap(items))?);
         }
-        Ok(text)
+        Ok(join_blocks(&pieces))
     };
     let mut texts: Vec<Option<Result<String, String>>> = Vec::new();
     texts.resize_with(chunks, || None);
@@ -97,7 +97,7 @@ pub fn render_module(
     for text in texts {
         parts.push(text.ok_or("internal error: a chunk was not rendered")??);
     }
-    Ok(with_header(header, &parts))
+    Ok(with_header(header, &[join_blocks(&parts)]))
 }
 
 /// The number of threads to render with: the machine's parallelism.
@@ -105,10 +105,45 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
 
+/// Formats `tokens` (inner attributes, then items) with a blank line between items, as
+/// people write them, except between consecutive `use` lines.
 fn unparse(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|error| format!("internal error: emitted invalid Rust: {error}"))?;
-    Ok(prettyplease::unparse(&file))
+    let mut out = String::new();
+    if !file.attrs.is_empty() {
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: file.attrs,
+            items: Vec::new(),
+        }));
+    }
+    let mut previous_use = false;
+    for item in file.items {
+        let is_use = matches!(item, syn::Item::Use(_));
+        if !out.is_empty() && !(is_use && previous_use) {
+            out.push('\n');
+        }
+        previous_use = is_use;
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+    }
+    Ok(out)
+}
+
+/// Joins formatted blocks of items with a blank line between non-empty ones.
+fn join_blocks(blocks: &[String]) -> String {
+    let mut out = String::new();
+    for block in blocks.iter().filter(|block| !block.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(block);
+    }
+    out
 }
 
 fn with_header(header: &str, parts: &[String]) -> String {
@@ -163,7 +198,8 @@ mod tests {
             let text = render_module(&Numbered, "header", threads).unwrap();
             assert_eq!(text, expected, "{threads} threads");
         }
-        assert!(expected.starts_with("// header\n//! Numbered structs.\n/// Struct number 0.\n"));
+        assert!(expected.starts_with("// header\n//! Numbered structs.\n\n/// Struct number 0.\n"));
+        assert!(expected.contains("    pub value: u32,\n}\n\n/// Struct number 1.\n"));
         assert!(expected.ends_with("pub struct S149 {\n    pub value: u32,\n}\n"));
     }
 

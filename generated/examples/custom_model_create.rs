@@ -35,8 +35,10 @@
 
 use std::process::ExitCode;
 
-use mountsea_suno::types::{CreateCustomModelDto, CreateCustomModelDtoClipIds};
-use mountsea_suno::{Client, Error};
+use std::time::Duration;
+
+use mountsea_suno::types::CreateCustomModelDto;
+use mountsea_suno::Client;
 
 const TOKEN_VAR: &str = "MOUNTSEA_API_TOKEN";
 const MIN_CLIPS: usize = 6;
@@ -84,13 +86,9 @@ fn parse_body(rest: &[String]) -> Result<CreateCustomModelDto, String> {
     let session_id = session_id
         .parse()
         .map_err(|error| format!("<SESSION_ID> {session_id:?} is not a UUID: {error}"))?;
-    // `Checked::new` enforces the spec's `minItems: 6`: a shorter list cannot be sent.
-    let clip_ids = CreateCustomModelDtoClipIds::new(clip_ids).map_err(|error| error.to_string())?;
-    Ok(CreateCustomModelDto {
-        session_id,
-        clip_ids,
-        name,
-    })
+    // `new` checks the spec's `minItems: 6`: a shorter list cannot be built, so it
+    // cannot be sent ("clipIds: expected at least 6 items, got 5").
+    CreateCustomModelDto::new(session_id, clip_ids, name).map_err(|error| error.to_string())
 }
 
 #[tokio::main]
@@ -141,22 +139,30 @@ async fn main() -> ExitCode {
         body.name
     );
 
-    match client.custom_model_create(&body).await {
+    // Per-call settings chain on the call; `.await` sends it. The idempotency key lets
+    // this POST be retried after a 5xx or a timeout (without it, a POST is never
+    // replayed).
+    let call = client
+        .custom_model_create(&body)
+        .timeout(Duration::from_secs(30))
+        .idempotency_key(format!("create-{}", body.session_id));
+    match call.await {
         Ok(response) => {
             println!("{}: taskId {}", response.status(), response.task_id);
             println!("training takes 2-3 minutes: poll the task's status with this taskId");
             ExitCode::SUCCESS
         }
         Err(error) => {
+            // e.g. `custom_model_create (POST /suno/v2/customModel/create): unexpected
+            // status 401 Unauthorized: ...`
             eprintln!("error: {error}");
-            match &error {
-                Error::UnexpectedStatus { status, .. } if status.as_u16() == 401 => {
-                    eprintln!("hint: the server refused the token in {TOKEN_VAR}");
-                }
-                Error::Transport { .. } | Error::Timeout { .. } => {
-                    eprintln!("hint: is {base_url} reachable?");
-                }
-                _ => {}
+            if let Some(id) = error.request_id() {
+                eprintln!("request id: {id}");
+            }
+            if error.status().is_some_and(|status| status.as_u16() == 401) {
+                eprintln!("hint: the server refused the token in {TOKEN_VAR}");
+            } else if error.is_connect() || error.is_timeout() {
+                eprintln!("hint: is {base_url} reachable?");
             }
             ExitCode::FAILURE
         }

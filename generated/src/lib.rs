@@ -4,11 +4,37 @@
 //! API documentation for Suno AI
 //!
 //! Generated from `openapi/suno-custom-model-create.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart(body: &mountsea_suno :: types :: CreateCustomModelDto) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! let client = mountsea_suno::Client::new()
+//!     .with_bearer_auth(std::env::var("API_TOKEN")?);
+//! let response = client.custom_model_create(body)
+//!     .timeout(Duration::from_secs(30))
+//!     .await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+
 #[rustfmt::skip]
 pub mod client;
+
 pub use ::runtime;
+
 #[rustfmt::skip]
 pub mod types;
-pub use client::{Client, DEFAULT_BASE_URL};
-pub use runtime::{Error, ResponseValue};
+
+pub use ::bytes::{self, Bytes};
+pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
+pub use ::serde_json::{self, Value};
+pub use ::uuid::{self, Uuid};
+pub use client::{Call, Client, DEFAULT_BASE_URL};
+pub use runtime::{
+    Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
+};

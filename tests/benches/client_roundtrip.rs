@@ -42,7 +42,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use mountsea_suno::types::{CreateCustomModelDto, CreateCustomModelDtoClipIds};
+use mountsea_suno::types::CreateCustomModelDto;
 use reqwest::header::ACCEPT;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -202,12 +202,8 @@ impl Clients {
             generated: mountsea_suno::Client::new()
                 .with_base_url(base_url)
                 .with_bearer_auth(TOKEN),
-            generated_body: CreateCustomModelDto {
-                session_id,
-                clip_ids: CreateCustomModelDtoClipIds::new(clip_ids.clone())
-                    .expect("6 clip ids satisfy minItems"),
-                name: MODEL_NAME.to_owned(),
-            },
+            generated_body: CreateCustomModelDto::new(session_id, clip_ids.clone(), MODEL_NAME)
+                .expect("6 clip ids satisfy minItems"),
             plain: PlainClient {
                 http: reqwest::Client::new(),
                 base_url: base_url.to_owned(),

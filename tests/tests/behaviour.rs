@@ -32,13 +32,14 @@ fn five_clip_ids_cannot_be_constructed() {
 fn six_clip_ids_are_accepted() {
     let clip_ids = CreateCustomModelDtoClipIds::new(ids(6)).expect("6 is enough");
     assert_eq!(clip_ids.len(), 6);
-    let body = CreateCustomModelDto {
-        session_id: "3f2b8c1e-8d7a-4f3e-9b1a-2c4d5e6f7a8b"
+    let body = CreateCustomModelDto::new(
+        "3f2b8c1e-8d7a-4f3e-9b1a-2c4d5e6f7a8b"
             .parse()
             .expect("uuid"),
         clip_ids,
-        name: "v6Pro".to_owned(),
-    };
+        "v6Pro",
+    )
+    .expect("valid");
     let json = serde_json::to_string(&body).expect("serializes");
     assert_eq!(
         json,

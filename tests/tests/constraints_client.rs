@@ -355,15 +355,8 @@ fn limits_round_trips_through_json_unchanged() {
 
 #[test]
 fn limits_built_from_checked_parts_serializes_and_leaves_absent_options_out() {
-    let limits = Limits {
-        tags: tags(&["x"]).unwrap(),
-        code: Checked::new("ABC".to_owned()).unwrap(),
-        count: Checked::new(10).unwrap(),
-        ratio: Checked::new(1.0).unwrap(),
-        scores: None,
-        color: None,
-        level: None,
-    };
+    // Plain values are checked on the way in; already checked ones are taken as they are.
+    let limits = Limits::new(tags(&["x"]).unwrap(), "ABC", 10, Checked::new(1.0).unwrap()).unwrap();
     assert_eq!(
         serde_json::to_string(&limits).unwrap(),
         r#"{"tags":["x"],"code":"ABC","count":10,"ratio":1.0}"#
@@ -390,7 +383,7 @@ fn limits_boundary_values_deserialize() {
 }
 
 /// A response body that breaks a constraint is refused, the message starting with the
-/// JSON path of the problem (as `Error::InvalidResponse` documents it:
+/// JSON path of the problem (as `ErrorKind::InvalidResponse` documents it:
 /// `items[3].name: expected at most 5 characters, got 7`).
 #[test]
 fn limits_deserialization_refuses_every_rule_with_its_path() {
@@ -701,8 +694,7 @@ mod response_breaking_the_spec {
     //! body and status, so the caller can still see what the server sent.
 
     use super::common::{response, Server};
-    use fixture_constraints::runtime::Error;
-    use fixture_constraints::Client;
+    use fixture_constraints::{Client, ErrorKind};
 
     #[tokio::test]
     async fn a_200_whose_body_breaks_max_length_is_an_invalid_response_with_the_raw_body() {
@@ -718,8 +710,8 @@ mod response_breaking_the_spec {
             .get_limits()
             .await
             .expect_err("tags[1] breaks maxLength 5");
-        match &error {
-            Error::InvalidResponse {
+        match error.kind() {
+            ErrorKind::InvalidResponse {
                 status,
                 body: raw,
                 message,

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use mountsea_suno::runtime::{Checked, RetryPolicy};
 use mountsea_suno::types::{CreateCustomModelDto, CreateCustomModelDtoClipIds};
-use mountsea_suno::{Client, Error};
+use mountsea_suno::{Client, Error, ErrorKind};
 
 /// The `taskId` example of `TaskIdDto` in the spec, which Prism returns.
 const EXAMPLE_TASK_ID: &str = "15c257ff-43f7-4678-bd41-202ad6b8488b";
@@ -237,11 +237,12 @@ fn clip_ids(count: usize) -> Vec<String> {
 }
 
 fn valid_body() -> CreateCustomModelDto {
-    CreateCustomModelDto {
-        session_id: SESSION_ID.parse().expect("valid uuid"),
-        clip_ids: CreateCustomModelDtoClipIds::new(clip_ids(6)).expect("6 clip ids are enough"),
-        name: "v6Pro".to_owned(),
-    }
+    CreateCustomModelDto::new(
+        SESSION_ID.parse().expect("valid uuid"),
+        clip_ids(6),
+        "v6Pro",
+    )
+    .expect("6 clip ids are enough")
 }
 
 /// Posts `body` with `reqwest` directly, bypassing the generated client.
@@ -324,9 +325,12 @@ async fn missing_token_sends_nothing(prism: &Prism) {
         .with_base_url(&prism.base_url)
         .with_retry(RetryPolicy::none());
 
-    match anonymous.custom_model_create(&valid_body()).await {
-        Err(Error::MissingCredentials { operation, schemes }) => {
-            assert_eq!(operation, "custom_model_create");
+    match anonymous
+        .custom_model_create(&valid_body())
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::MissingCredentials { schemes }) => {
             assert_eq!(schemes, "bearerAuth");
         }
         Err(other) => panic!("expected MissingCredentials, got {other:?}"),

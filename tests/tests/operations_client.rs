@@ -8,7 +8,7 @@
 mod common;
 
 use std::fmt::Debug;
-use std::future::Future;
+use std::future::IntoFuture;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +18,7 @@ use fixture_operations::types::{
     CreatePetCreatedResponse, CreatePetError, CreatePetRequest, CreatePetResponse, GetPhotoError,
     GetPhotoFilter, GetPhotoParams, GetPhotoSize, GetPhotoXTrace, Problem, PutPetsUploadRequest,
 };
-use fixture_operations::{Client, Error, ResponseValue};
+use fixture_operations::{Client, Error, ErrorKind, ResponseValue};
 
 /// Upper bound for a whole call, so a regression hangs no test for long.
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -50,19 +50,19 @@ fn with_key(server: &Server) -> Client {
     anonymous(server).with_api_key(API_KEY)
 }
 
-async fn bounded<T>(call: impl Future<Output = T>) -> T {
+async fn bounded<T>(call: impl IntoFuture<Output = T>) -> T {
     tokio::time::timeout(CALL_TIMEOUT, call)
         .await
         .expect("the call should finish well within its timeout")
 }
 
-/// The typed value and raw body of an `Error::ErrorResponse`; panics on anything else.
+/// The typed value and raw body of an `ErrorKind::ErrorResponse`; panics on anything else.
 fn error_response<E: Debug, T: Debug>(
     result: Result<ResponseValue<T>, Error<E>>,
 ) -> (ResponseValue<E>, Bytes) {
-    match result {
-        Err(Error::ErrorResponse(value, raw)) => (*value, raw),
-        other => panic!("expected Error::ErrorResponse, got {other:?}"),
+    match result.map_err(Error::into_kind) {
+        Err(ErrorKind::ErrorResponse(value, raw)) => (*value, raw),
+        other => panic!("expected ErrorKind::ErrorResponse, got {other:?}"),
     }
 }
 
@@ -86,28 +86,14 @@ fn no_content() -> Reply {
     response("204 No Content", &[], b"")
 }
 
-/// Parameters with every optional one set.
-fn full_params() -> GetPhotoParams {
-    GetPhotoParams {
-        size: Some(GetPhotoSize::Large),
-        tags: vec!["a".to_owned(), "b".to_owned()],
-        filter: Some(GetPhotoFilter {
-            color: Some("red".to_owned()),
-        }),
-        x_trace: Some(GetPhotoXTrace::new("trace-1".to_owned()).expect("7 characters")),
-        session: Some("sess 42;x=y".to_owned()),
-    }
-}
-
-/// Parameters with only the required `tags`.
-fn minimal_params(tags: &[&str]) -> GetPhotoParams {
-    GetPhotoParams {
-        size: None,
-        tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
-        filter: None,
-        x_trace: None,
-        session: None,
-    }
+/// Parameters with every optional one set, as one value (`client.send(params)`).
+fn full_params(pet_id: &str, index: i32) -> GetPhotoParams {
+    GetPhotoParams::new(pet_id, index, ["a", "b"])
+        .with_size(GetPhotoSize::Large)
+        .with_filter(GetPhotoFilter::new().with_color("red"))
+        .with_x_trace("trace-1")
+        .expect("7 characters")
+        .with_session("sess 42;x=y")
 }
 
 /// One part of a multipart body, loosely parsed.
@@ -189,9 +175,16 @@ fn multipart_parts(seen: &Seen) -> Vec<Part> {
 async fn get_photo_sends_every_parameter_exactly_and_returns_the_png_bytes() {
     let server = Server::start(response("200 OK", &[("Content-Type", "image/png")], BINARY)).await;
 
-    let value = bounded(with_key(&server).get_photo("a/b c?#%é", 7, &full_params()))
-        .await
-        .expect("200 is a success");
+    let value = bounded(
+        with_key(&server)
+            .get_photo("a/b c?#%é", 7, ["a", "b"])
+            .size(GetPhotoSize::Large)
+            .filter(GetPhotoFilter::new().with_color("red"))
+            .x_trace("trace-1")
+            .session("sess 42;x=y"),
+    )
+    .await
+    .expect("200 is a success");
     assert_eq!(value.status().as_u16(), 200);
     assert_eq!(value.headers()["content-type"], "image/png");
     assert_eq!(value.into_inner(), Bytes::from_static(BINARY));
@@ -240,7 +233,7 @@ async fn get_photo_sends_every_parameter_exactly_and_returns_the_png_bytes() {
 async fn get_photo_leaves_absent_optional_parameters_out() {
     let server = Server::start(response("200 OK", &[("Content-Type", "image/png")], b"")).await;
 
-    let value = bounded(with_key(&server).get_photo("p1", -3, &minimal_params(&["x"])))
+    let value = bounded(with_key(&server).get_photo("p1", -3, ["x"]))
         .await
         .expect("200 is a success");
     assert!(value.is_empty());
@@ -264,10 +257,10 @@ async fn get_photo_keeps_commas_inside_tag_values_distinct_from_delimiters() {
     let server = Server::start(response("200 OK", &[("Content-Type", "image/png")], b"")).await;
     let client = with_key(&server);
 
-    bounded(client.get_photo("p", 1, &minimal_params(&["a b", "c,d"])))
+    bounded(client.get_photo("p", 1, ["a b", "c,d"]))
         .await
         .expect("200 is a success");
-    bounded(client.get_photo("p", 1, &minimal_params(&["a b", "c", "d"])))
+    bounded(client.get_photo("p", 1, ["a b", "c", "d"]))
         .await
         .expect("200 is a success");
 
@@ -289,15 +282,12 @@ async fn get_photo_404_is_a_typed_problem() {
     let body = r#"{"message":"no such photo"}"#;
     let server = Server::start(json("404 Not Found", body)).await;
 
-    let (value, raw) =
-        error_response(bounded(with_key(&server).get_photo("p", 1, &full_params())).await);
+    let (value, raw) = error_response(bounded(with_key(&server).send(full_params("p", 1))).await);
     assert_eq!(value.status().as_u16(), 404);
     assert_eq!(raw, body.as_bytes());
     assert_eq!(
         value.into_inner(),
-        GetPhotoError::NotFound(Problem {
-            message: Some("no such photo".to_owned()),
-        })
+        GetPhotoError::NotFound(Problem::new().with_message("no such photo"))
     );
     assert_eq!(server.connections(), 1, "a 404 is not retried");
     server.stop().await;
@@ -307,7 +297,7 @@ async fn get_photo_404_is_a_typed_problem() {
 async fn get_photo_default_response_is_typed_text_for_any_other_status() {
     let server = Server::start(text("418 I'm a teapot", "short and stout ☕")).await;
 
-    let result = bounded(with_key(&server).get_photo("p", 1, &full_params())).await;
+    let result = bounded(with_key(&server).send(full_params("p", 1))).await;
     let error = result.as_ref().expect_err("418 is an error");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(
@@ -334,13 +324,10 @@ async fn get_photo_x_trace_longer_than_max_length_cannot_be_built() {
 #[tokio::test]
 async fn get_photo_header_value_a_header_cannot_carry_is_refused_before_sending() {
     let server = Server::start(no_content()).await;
-    let params = GetPhotoParams {
-        x_trace: Some(GetPhotoXTrace::new("a\r\nb: c".to_owned()).expect("7 characters")),
-        ..minimal_params(&["t"])
-    };
-
-    match bounded(with_key(&server).get_photo("p", 1, &params)).await {
-        Err(Error::InvalidRequest(error)) => assert_eq!(
+    let client = with_key(&server);
+    let call = client.get_photo("p", 1, ["t"]).x_trace("a\r\nb: c");
+    match bounded(call).await.map_err(Error::into_kind) {
+        Err(ErrorKind::InvalidRequest(error)) => assert_eq!(
             error.to_string(),
             "X-Trace: header value holds characters a header cannot carry"
         ),
@@ -355,10 +342,7 @@ async fn get_photo_header_value_a_header_cannot_carry_is_refused_before_sending(
 // ---------------------------------------------------------------------------------
 
 fn pet() -> CreatePetRequest {
-    CreatePetRequest {
-        name: "Rex the Dog & co=1/ü".to_owned(),
-        age: Some(3),
-    }
+    CreatePetRequest::new("Rex the Dog & co=1/ü").with_age(3)
 }
 
 /// The URL Standard's form encoding of [`pet`]: space as `+`, everything else but
@@ -375,7 +359,7 @@ async fn create_pet_sends_the_exact_form_body_with_basic_auth() {
     assert_eq!(value.status().as_u16(), 201);
     assert_eq!(
         value.into_inner(),
-        CreatePetResponse::Created(CreatePetCreatedResponse { id: Some(42) })
+        CreatePetResponse::Created(CreatePetCreatedResponse::new().with_id(42))
     );
 
     let seen = server.only_request();
@@ -396,10 +380,7 @@ async fn create_pet_sends_the_exact_form_body_with_basic_auth() {
 async fn create_pet_is_anonymous_without_credentials_and_204_is_no_content() {
     let server = Server::start(no_content()).await;
 
-    let body = CreatePetRequest {
-        name: "Tom".to_owned(),
-        age: None,
-    };
+    let body = CreatePetRequest::new("Tom");
     let value = bounded(with_key(&server).create_pet(&body))
         .await
         .expect("204 is a success");
@@ -426,9 +407,7 @@ async fn create_pet_400_is_a_typed_problem() {
     assert_eq!(raw, body.as_bytes());
     assert_eq!(
         value.into_inner(),
-        CreatePetError::BadRequest(Problem {
-            message: Some("name is taken".to_owned()),
-        })
+        CreatePetError::BadRequest(Problem::new().with_message("name is taken"))
     );
     server.stop().await;
 }
@@ -448,8 +427,11 @@ async fn create_pet_409_without_body_is_the_typed_conflict_variant() {
 async fn create_pet_undocumented_status_is_unexpected_status() {
     let server = Server::start(text("500 Internal Server Error", "boom")).await;
 
-    match bounded(anonymous(&server).create_pet(&pet())).await {
-        Err(Error::UnexpectedStatus { status, body, .. }) => {
+    match bounded(anonymous(&server).create_pet(&pet()))
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::UnexpectedStatus { status, body, .. }) => {
             assert_eq!(status.as_u16(), 500);
             assert_eq!(body, "boom".as_bytes());
         }
@@ -466,10 +448,7 @@ async fn create_pet_undocumented_status_is_unexpected_status() {
 async fn upload_sends_a_multipart_body_with_the_file_and_caption_and_bearer() {
     let server = Server::start(no_content()).await;
     let client = anonymous(&server).with_bearer(BEARER_TOKEN);
-    let body = PutPetsUploadRequest {
-        file: Bytes::from_static(BINARY),
-        caption: Some("Rex, asleep ☺".to_owned()),
-    };
+    let body = PutPetsUploadRequest::new(Bytes::from_static(BINARY)).with_caption("Rex, asleep ☺");
 
     let value = bounded(client.put_pets_upload(Some(&body)))
         .await
@@ -520,10 +499,7 @@ async fn upload_sends_a_multipart_body_with_the_file_and_caption_and_bearer() {
 async fn upload_without_caption_sends_only_the_file_part() {
     let server = Server::start(no_content()).await;
     let client = anonymous(&server).with_bearer(BEARER_TOKEN);
-    let body = PutPetsUploadRequest {
-        file: Bytes::from_static(b"abc"),
-        caption: None,
-    };
+    let body = PutPetsUploadRequest::new(Bytes::from_static(b"abc"));
 
     bounded(client.put_pets_upload(Some(&body)))
         .await
@@ -599,9 +575,13 @@ fn assert_missing<E: Debug, T: Debug>(
     expected_operation: &str,
     expected_schemes: &str,
 ) {
+    let result = result.map_err(|error| {
+        let operation = error.operation().map(|op| op.name);
+        (operation, error.into_kind())
+    });
     match result {
-        Err(Error::MissingCredentials { operation, schemes }) => {
-            assert_eq!(operation, expected_operation);
+        Err((operation, ErrorKind::MissingCredentials { schemes })) => {
+            assert_eq!(operation, Some(expected_operation));
             assert_eq!(schemes, expected_schemes);
         }
         other => panic!("expected MissingCredentials, got {other:?}"),
@@ -614,7 +594,7 @@ async fn missing_credentials_are_refused_without_connecting() {
     let client = anonymous(&server);
 
     assert_missing(
-        bounded(client.get_photo("p", 1, &full_params())).await,
+        bounded(client.send(full_params("p", 1))).await,
         "get_photo",
         "apiKey",
     );
@@ -633,10 +613,7 @@ async fn missing_credentials_are_refused_without_connecting() {
         .clone()
         .with_api_key(API_KEY)
         .with_basic(BASIC_USER, BASIC_PASSWORD);
-    let body = PutPetsUploadRequest {
-        file: Bytes::from_static(b"x"),
-        caption: None,
-    };
+    let body = PutPetsUploadRequest::new(Bytes::from_static(b"x"));
     assert_missing(
         bounded(others.put_pets_upload(Some(&body))).await,
         "put_pets_upload",
@@ -646,8 +623,8 @@ async fn missing_credentials_are_refused_without_connecting() {
     let error = bounded(client.weird_path("1")).await.unwrap_err();
     assert_eq!(
         error.to_string(),
-        "operation `weird_path` requires credentials for apiKey, which the client was \
-         not given; nothing was sent"
+        "weird_path (GET /a$b/{id}#x): requires credentials for apiKey, which the client \
+         was not given; nothing was sent"
     );
     assert_eq!(server.connections(), 0, "nothing may be sent");
     assert!(server.requests().is_empty());

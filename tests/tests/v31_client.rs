@@ -104,10 +104,7 @@ fn contains_with_min_contains() {
 
 #[test]
 fn dependent_required_is_checked() {
-    let picky = fixture_v31::types::TypesPicky {
-        a: Some("x".to_owned()),
-        b: None,
-    };
+    let picky = fixture_v31::types::TypesPicky::new().with_a("x");
     let error = TypesPickyChecked::new(picky).expect_err("a needs b");
     assert_eq!(
         error.to_string(),

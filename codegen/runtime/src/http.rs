@@ -1,10 +1,10 @@
 //! Sending an operation's request: authentication, timeouts, retries and tracing.
 //!
-//! Generated code describes each operation with a static [`Operation`], builds a
-//! [`Request`] (path already expanded, parameters already encoded) and hands both to
-//! [`ClientCore::execute`], which returns the [`RawResponse`] of the last attempt. The
-//! generated code then maps the status to a typed result with the `RawResponse`
-//! methods ([`RawResponse::json`], [`RawResponse::error_json`], ...).
+//! Generated code describes each operation with an [`Endpoint`] (implemented by the
+//! operation's parameters struct): a static [`Operation`], how its parameters become a
+//! [`Request`] (path expanded, parameters encoded) and how a [`RawResponse`] becomes the
+//! typed result (with [`RawResponse::json`], [`RawResponse::error_json`], ...). The
+//! generated builder hands those to [`send`], which runs [`ClientCore::call`].
 //!
 //! Secrets (tokens, passwords, API keys) live in [`Secret`]s, which never print their
 //! value; the headers that carry them are marked sensitive, and neither errors nor
@@ -24,7 +24,7 @@ use ::reqwest::{Method, StatusCode};
 use ::serde::de::DeserializeOwned;
 use ::tracing::Instrument as _;
 
-use super::error::{Error, RedactedHeaders, ResponseValue, Snippet};
+use super::error::{Error, ErrorKind, OperationInfo, RedactedHeaders, ResponseValue, Snippet};
 use super::validate::{ValidationError, Violation};
 
 /// Time allowed to establish a connection, unless changed with
@@ -37,9 +37,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// requests are shortened to this.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
-/// The future an operation method returns: `.await` it for the decoded response or the
-/// error. It is `Send`, so it can be spawned, and borrows only the client.
-pub type Call<'a, T, E> = ::std::pin::Pin<
+/// The future a call becomes when `.await`ed (`IntoFuture`): the decoded response or
+/// the error. It is `Send`, so it can be spawned, and borrows only the client.
+pub type CallFuture<'a, T, E> = ::std::pin::Pin<
     Box<dyn ::std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>,
 >;
 
@@ -173,6 +173,73 @@ pub struct Operation {
     /// slice means the operation needs no authentication; an empty alternative among
     /// others means anonymous access is allowed.
     pub security: &'static [&'static [&'static SecurityScheme]],
+    /// The header parameters the spec gives the operation (lower case): a per-call
+    /// [`RequestOptions::with_header`] may not set them.
+    pub headers: &'static [&'static str],
+}
+
+impl Operation {
+    /// The operation's name, method and path template, as errors show them.
+    pub fn info(&'static self) -> OperationInfo {
+        OperationInfo {
+            name: self.name,
+            method: self.method.as_str(),
+            path_template: self.path_template,
+        }
+    }
+}
+
+/// One operation of the API, implemented by the operation's parameters struct: what the
+/// generated call builder needs to send it and read its response.
+pub trait Endpoint: Sized {
+    /// The request body the operation takes (`()` when it takes none).
+    type Body: ?Sized;
+    /// The typed body of a successful response.
+    type Response: Send + 'static;
+    /// The typed body of a documented error response.
+    type Error: Send + 'static;
+    /// Whether the spec requires a body.
+    const BODY_REQUIRED: bool;
+    /// The operation's static description.
+    fn operation() -> &'static Operation;
+    /// The body, encoded as the operation sends it.
+    fn encode_body(body: &Self::Body) -> Result<Body, ValidationError>;
+    /// The request for these parameters: path expanded, parameters encoded, no body.
+    fn request(&self) -> Request;
+    /// The typed result of a response, by status.
+    fn decode(response: RawResponse) -> Result<ResponseValue<Self::Response>, Error<Self::Error>>;
+}
+
+/// Sends a call the generated builder has set up: `params` (or why they could not be
+/// made), the encoded body if one was given, and the per-call options.
+pub fn send<P: Endpoint>(
+    core: &ClientCore,
+    params: Result<P, ValidationError>,
+    body: Option<Result<Body, ValidationError>>,
+    options: RequestOptions,
+) -> CallFuture<'_, P::Response, P::Error> {
+    let op = P::operation();
+    let mut request = match &params {
+        Ok(params) => params.request(),
+        Err(_) => Request::new(String::new()),
+    };
+    let mut problems: Vec<Violation> = Vec::new();
+    if let Err(error) = params {
+        problems.extend(error.violations().iter().cloned());
+    }
+    match body {
+        Some(Ok(body)) => request.body = body,
+        Some(Err(error)) => problems.extend(error.violations().iter().cloned()),
+        None if P::BODY_REQUIRED => problems.push(violation(
+            "body",
+            "the operation requires a request body (use `send_with_body`)",
+        )),
+        None => {}
+    }
+    if !problems.is_empty() {
+        request.reject(ValidationError::new(problems));
+    }
+    core.call(op, request, options, P::decode)
 }
 
 /// A request body, already serialized.
@@ -346,8 +413,8 @@ pub struct Request {
     pub body: Body,
     /// The `Accept` header to send, if any.
     pub accept: Option<&'static str>,
-    /// Why the body could not be made (see [`set_body`](Self::set_body)).
-    invalid_body: Option<ValidationError>,
+    /// Why the request may not be sent (see [`reject`](Self::reject)).
+    invalid: Option<ValidationError>,
 }
 
 impl Request {
@@ -360,17 +427,31 @@ impl Request {
             cookies: Vec::new(),
             body: Body::Empty,
             accept: None,
-            invalid_body: None,
+            invalid: None,
         }
     }
 
     /// Sets the body, or keeps why it could not be made: sending the request then fails
-    /// with [`Error::InvalidRequest`] before anything goes on the wire.
+    /// with [`ErrorKind::InvalidRequest`] before anything goes on the wire.
     pub fn set_body(&mut self, body: Result<Body, ValidationError>) {
         match body {
             Ok(body) => self.body = body,
-            Err(error) => self.invalid_body = Some(error),
+            Err(error) => self.reject(error),
         }
+    }
+
+    /// Marks the request as one that breaks the spec: sending it fails with
+    /// [`ErrorKind::InvalidRequest`] (these violations and any found before) before
+    /// anything goes on the wire.
+    pub fn reject(&mut self, error: ValidationError) {
+        self.invalid = Some(match self.invalid.take() {
+            Some(earlier) => {
+                let mut all = earlier.violations().to_vec();
+                all.extend(error.violations().iter().cloned());
+                ValidationError::new(all)
+            }
+            None => error,
+        });
     }
 }
 
@@ -421,13 +502,22 @@ impl Default for RetryPolicy {
     }
 }
 
-/// Per-call overrides of the client's settings (`None`: keep the client's).
+/// Per-call settings: overrides of the client's (`None`: keep the client's) and extra
+/// headers. Operation builders set them with `.timeout(..)`, `.retry(..)`,
+/// `.header(..)` and `.idempotency_key(..)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestOptions {
     /// Time allowed for each attempt.
     pub timeout: Option<Duration>,
     /// The retry policy.
     pub retry: Option<RetryPolicy>,
+    /// Extra headers (name, value). Names the spec gives the operation and names the
+    /// client sets itself (`Authorization`, `Content-Type`, ...) are refused.
+    pub headers: Vec<(String, String)>,
+    /// Sent as `Idempotency-Key`; it also marks the call safe to retry after a 5xx or a
+    /// timeout, whatever its method.
+    pub idempotency_key: Option<String>,
 }
 
 impl RequestOptions {
@@ -447,7 +537,33 @@ impl RequestOptions {
         self.retry = Some(retry);
         self
     }
+
+    /// Adds a header to send (refused at send time if the spec or the client owns it).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends `Idempotency-Key: key`, and lets this call be retried after a 5xx or a
+    /// timeout even when its method is not idempotent (the server deduplicates it).
+    pub fn with_idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.idempotency_key = Some(key.into());
+        self
+    }
 }
+
+/// Headers the client sets itself: a per-call header may not replace them.
+const CLIENT_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "accept",
+    "idempotency-key",
+];
 
 /// What every generated client holds: the HTTP client, base URL, credentials and
 /// defaults for timeouts and retries. Cloning is cheap. `Debug` shows no secret.
@@ -543,26 +659,45 @@ impl ClientCore {
         core
     }
 
-    /// What every generated operation method returns: sends `request` (built by the
-    /// method before it returns, so the future borrows nothing but the client) with
-    /// [`execute`](Self::execute) and reads the response with `decode`. Shared here, not
-    /// written out per operation, so a client with a thousand operations has one async
-    /// state machine, not a thousand.
+    /// What every call becomes: sends `request` (built before, so the future borrows
+    /// nothing but the client) with [`execute_with`](Self::execute_with) and reads the
+    /// response with `decode`; any error names the operation. Shared here, not written
+    /// out per operation, so a client with a thousand operations has one async state
+    /// machine, not a thousand.
     pub fn call<'a, T: Send + 'a, E: Send + 'a>(
         &'a self,
         op: &'static Operation,
         request: Request,
+        options: RequestOptions,
         decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
-    ) -> Call<'a, T, E> {
+    ) -> CallFuture<'a, T, E> {
         Box::pin(async move {
-            let response = self.execute(op, request).await.map_err(Error::widen)?;
-            decode(response)
+            let result = match self.execute_with(op, request, &options).await {
+                Ok(response) => decode(response),
+                Err(error) => Err(error.widen()),
+            };
+            result.map_err(|error| error.in_operation(op.info()))
         })
     }
 
-    /// Applies authentication for `op`, sends `request` with the timeout and retry
-    /// policy, and returns the response of the last attempt, whatever its status.
-    pub async fn execute(&self, op: &Operation, request: Request) -> Result<RawResponse, Error> {
+    /// Applies authentication for `op`, sends `request` with the client's timeout and
+    /// retry policy, and returns the response of the last attempt, whatever its status.
+    pub async fn execute(
+        &self,
+        op: &'static Operation,
+        request: Request,
+    ) -> Result<RawResponse, Error> {
+        self.execute_with(op, request, &RequestOptions::default())
+            .await
+    }
+
+    /// [`execute`](Self::execute) with per-call settings.
+    pub async fn execute_with(
+        &self,
+        op: &'static Operation,
+        mut request: Request,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
         let span = ::tracing::info_span!(
             "http_operation",
             operation = op.name,
@@ -570,11 +705,48 @@ impl ClientCore {
             path = op.path_template,
         );
         async move {
+            let mut problems = Vec::new();
+            for (name, value) in &options.headers {
+                let lower = name.to_ascii_lowercase();
+                if CLIENT_HEADERS.contains(&lower.as_str())
+                    || op.headers.contains(&lower.as_str())
+                    || self.scheme_header(op, &lower)
+                {
+                    problems.push(violation(
+                        name,
+                        "this header is set by the spec's parameters or by the client; \
+                         it cannot be added per call",
+                    ));
+                } else {
+                    request.headers.push((name.clone(), value.clone()));
+                }
+            }
+            if let Some(key) = &options.idempotency_key {
+                request
+                    .headers
+                    .push(("Idempotency-Key".to_owned(), key.clone()));
+            }
+            if !problems.is_empty() {
+                request.reject(ValidationError::new(problems));
+            }
             let prepared = self.prepare(op, request)?;
-            self.send(op, &prepared).await
+            let settings = Settings {
+                timeout: options.timeout.unwrap_or(self.timeout),
+                retry: options.retry.as_ref().unwrap_or(&self.retry),
+                idempotent: options.idempotency_key.is_some(),
+            };
+            self.send(op, &prepared, &settings).await
         }
         .instrument(span)
         .await
+        .map_err(|error| error.in_operation(op.info()))
+    }
+
+    /// Whether `header` (lower case) carries the API key of one of `op`'s schemes.
+    fn scheme_header(&self, op: &Operation, header: &str) -> bool {
+        op.security.iter().flat_map(|alternative| alternative.iter()).any(|scheme| {
+            matches!(scheme.kind, SchemeKind::ApiKey { location: ApiKeyLocation::Header, name } if name.eq_ignore_ascii_case(header))
+        })
     }
 
     /// Checks and assembles everything that is the same for every attempt. Fails,
@@ -589,10 +761,10 @@ impl ClientCore {
             mut cookies,
             body,
             accept,
-            invalid_body,
+            invalid,
         } = request;
-        if let Some(error) = invalid_body {
-            return Err(Error::InvalidRequest(error));
+        if let Some(error) = invalid {
+            return Err(Error::new(ErrorKind::InvalidRequest(error)));
         }
         let mut problems = Vec::new();
         let mut headers = HeaderMap::new();
@@ -771,7 +943,9 @@ impl ClientCore {
                 headers,
                 body,
             }),
-            _ => Err(Error::InvalidRequest(ValidationError::new(problems))),
+            _ => Err(Error::new(ErrorKind::InvalidRequest(ValidationError::new(
+                problems,
+            )))),
         }
     }
 
@@ -813,24 +987,26 @@ impl ClientCore {
             })
             .collect::<Vec<_>>()
             .join(" or ");
-        Err(Error::MissingCredentials {
-            operation: op.name,
-            schemes,
-        })
+        Err(Error::new(ErrorKind::MissingCredentials { schemes }))
     }
 
     /// Sends with retries; see [`RetryPolicy`].
-    async fn send(&self, op: &Operation, prepared: &Prepared) -> Result<RawResponse, Error> {
-        let policy = &self.retry;
+    async fn send(
+        &self,
+        op: &Operation,
+        prepared: &Prepared,
+        settings: &Settings<'_>,
+    ) -> Result<RawResponse, Error> {
+        let policy = settings.retry;
         let max_attempts = policy.max_attempts.max(1);
-        let idempotent = is_idempotent(&op.method);
+        let idempotent = settings.idempotent || is_idempotent(&op.method);
         let may_replay = idempotent || policy.retry_non_idempotent;
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             let attempt_started = Instant::now();
-            let outcome = self.attempt(prepared).await;
+            let outcome = self.attempt(prepared, settings.timeout).await;
             let latency_ms = millis(attempt_started.elapsed());
             let last = attempt >= max_attempts;
             let delay = match outcome {
@@ -873,10 +1049,10 @@ impl ClientCore {
                     match delay {
                         Some(delay) => delay,
                         None => {
-                            return Err(Error::Timeout {
+                            return Err(Error::new(ErrorKind::Timeout {
                                 elapsed: started.elapsed(),
                                 attempts: attempt,
-                            })
+                            }))
                         }
                     }
                 }
@@ -894,10 +1070,10 @@ impl ClientCore {
                     match delay {
                         Some(delay) => delay,
                         None => {
-                            return Err(Error::Transport {
+                            return Err(Error::new(ErrorKind::Transport {
                                 source,
                                 attempts: attempt,
-                            })
+                            }))
                         }
                     }
                 }
@@ -907,9 +1083,13 @@ impl ClientCore {
     }
 
     /// One attempt: send, and read the whole response within the timeout.
-    async fn attempt(&self, prepared: &Prepared) -> Result<RawResponse, Failure> {
+    async fn attempt(
+        &self,
+        prepared: &Prepared,
+        timeout: Duration,
+    ) -> Result<RawResponse, Failure> {
         let outcome = async {
-            let request = prepared.build(&self.http, self.timeout)?;
+            let request = prepared.build(&self.http, timeout)?;
             let mut response = self.http.execute(request).await?;
             let status = response.status();
             let headers = ::std::mem::take(response.headers_mut());
@@ -954,6 +1134,14 @@ fn build_http_client(connect_timeout: Duration) -> ::reqwest::Client {
         .connect_timeout(connect_timeout)
         .build()
         .expect("the HTTP client (TLS backend) could not be initialised")
+}
+
+/// The timeout and retry settings of one call (the client's, or the call's own).
+struct Settings<'a> {
+    timeout: Duration,
+    retry: &'a RetryPolicy,
+    /// The call carries an idempotency key: safe to replay whatever its method.
+    idempotent: bool,
 }
 
 /// Why an attempt got no response.
@@ -1217,7 +1405,7 @@ impl fmt::Debug for RawResponse {
 
 impl RawResponse {
     /// The body parsed as JSON into `T`. An empty body, malformed JSON, or a value that
-    /// breaks the spec's constraints gives [`Error::InvalidResponse`], whose message
+    /// breaks the spec's constraints gives [`ErrorKind::InvalidResponse`], whose message
     /// starts with the JSON path of the problem.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
@@ -1229,7 +1417,7 @@ impl RawResponse {
         }
     }
 
-    /// The body as text; invalid UTF-8 gives [`Error::InvalidResponse`].
+    /// The body as text; invalid UTF-8 gives [`ErrorKind::InvalidResponse`].
     pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
         match String::from_utf8(self.body.to_vec()) {
             Ok(text) => Ok(ResponseValue::new(text, self.status, self.headers)),
@@ -1249,11 +1437,11 @@ impl RawResponse {
 
     /// A documented error status: the body parsed as JSON into `T`, wrapped into the
     /// operation's error type. A body that does not parse gives
-    /// [`Error::InvalidResponse`].
+    /// [`ErrorKind::InvalidResponse`].
     pub fn error_json<T: DeserializeOwned, E>(self, wrap: impl FnOnce(T) -> E) -> Error<E> {
         let raw = self.body.clone();
         match self.json::<T, E>() {
-            Ok(value) => Error::ErrorResponse(Box::new(value.map(wrap)), raw),
+            Ok(value) => Error::new(ErrorKind::ErrorResponse(Box::new(value.map(wrap)), raw)),
             Err(error) => error,
         }
     }
@@ -1262,7 +1450,7 @@ impl RawResponse {
     pub fn error_text<E>(self, wrap: impl FnOnce(String) -> E) -> Error<E> {
         let raw = self.body.clone();
         match self.text::<E>() {
-            Ok(value) => Error::ErrorResponse(Box::new(value.map(wrap)), raw),
+            Ok(value) => Error::new(ErrorKind::ErrorResponse(Box::new(value.map(wrap)), raw)),
             Err(error) => error,
         }
     }
@@ -1271,32 +1459,32 @@ impl RawResponse {
     pub fn error_bytes<E>(self, wrap: impl FnOnce(Bytes) -> E) -> Error<E> {
         let raw = self.body.clone();
         let value = ResponseValue::new(wrap(self.body), self.status, self.headers);
-        Error::ErrorResponse(Box::new(value), raw)
+        Error::new(ErrorKind::ErrorResponse(Box::new(value), raw))
     }
 
     /// A documented error status without content.
     pub fn error_empty<E>(self, wrap: impl FnOnce() -> E) -> Error<E> {
         let raw = self.body.clone();
         let value = ResponseValue::new(wrap(), self.status, self.headers);
-        Error::ErrorResponse(Box::new(value), raw)
+        Error::new(ErrorKind::ErrorResponse(Box::new(value), raw))
     }
 
     /// A status the spec does not document for the operation.
     pub fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedStatus {
+        Error::new(ErrorKind::UnexpectedStatus {
             status: self.status,
             headers: Box::new(self.headers),
             body: self.body,
-        }
+        })
     }
 
     fn invalid<E>(self, message: String) -> Error<E> {
-        Error::InvalidResponse {
+        Error::new(ErrorKind::InvalidResponse {
             status: self.status,
             headers: Box::new(self.headers),
             body: self.body,
             message,
-        }
+        })
     }
 }
 
@@ -1365,7 +1553,14 @@ fn decode_once<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeFailure> {
         let inner = error.into_inner();
         // A broken constraint: every violation, each with its full path.
         if let Some(violations) = super::validate::take_last_violations() {
-            if inner.to_string().starts_with(&violations.to_string()) {
+            // The message is the violations, perhaps after the name of the property
+            // that holds the value (see `model::Fill`).
+            let text = inner.to_string();
+            let violations_text = violations.to_string();
+            let named = text
+                .split_once(": ")
+                .is_some_and(|(_, rest)| rest.starts_with(&violations_text));
+            if text.starts_with(&violations_text) || named {
                 let at = format!(" at line {} column {}", inner.line(), inner.column());
                 return DecodeFailure::Broken(format!("{}{at}", violations.within(&path)));
             }
@@ -1409,12 +1604,14 @@ mod tests {
         method: Method::GET,
         path_template: "/pets/{petId}",
         security: &[&[&BEARER]],
+        headers: &[],
     };
     static KEYED: Operation = Operation {
         name: "keyed",
         method: Method::GET,
         path_template: "/keyed",
         security: &[&[&KEY_HEADER, &KEY_COOKIE]],
+        headers: &[],
     };
 
     #[test]

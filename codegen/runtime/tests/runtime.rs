@@ -23,8 +23,8 @@ use runtime::http::{
     RawResponse, Request, SchemeKind, SecurityScheme, MAX_RETRY_AFTER,
 };
 use runtime::{
-    Checked, Checker, ClientCore, Credential, Error, RequestOptions, ResponseValue, RetryPolicy,
-    Rule, Secret, ValidationError, Violation,
+    Checked, Checker, ClientCore, Credential, Error, ErrorKind, RequestOptions, ResponseValue,
+    RetryPolicy, Rule, Secret, ValidationError, Violation,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -248,60 +248,70 @@ static GET_PET: Operation = Operation {
     method: Method::GET,
     path_template: "/pets/{petId}",
     security: &[&[&BEARER]],
+    headers: &[],
 };
 static CREATE_PET: Operation = Operation {
     name: "create_pet",
     method: Method::POST,
     path_template: "/pets",
     security: &[],
+    headers: &[],
 };
 static LIST_PETS: Operation = Operation {
     name: "list_pets",
     method: Method::GET,
     path_template: "/pets",
     security: &[],
+    headers: &[],
 };
 static STRICT: Operation = Operation {
     name: "strict_op",
     method: Method::GET,
     path_template: "/strict",
     security: &[&[&BEARER], &[&KEY_HEADER, &BASIC]],
+    headers: &[],
 };
 static ANONYMOUS_OK: Operation = Operation {
     name: "maybe_auth",
     method: Method::GET,
     path_template: "/maybe",
     security: &[&[&BEARER], &[]],
+    headers: &[],
 };
 static ANONYMOUS_FIRST: Operation = Operation {
     name: "maybe_auth_first",
     method: Method::GET,
     path_template: "/maybe",
     security: &[&[], &[&BEARER]],
+    headers: &[],
 };
 static PICKY: Operation = Operation {
     name: "picky",
     method: Method::GET,
     path_template: "/picky",
     security: &[&[&KEY_HEADER, &BEARER], &[&BASIC]],
+    headers: &[],
 };
 static ALL_KEYS: Operation = Operation {
     name: "all_keys",
     method: Method::GET,
     path_template: "/items",
     security: &[&[&KEY_HEADER, &KEY_QUERY, &KEY_COOKIE]],
+    headers: &[],
 };
 static KEYED: Operation = Operation {
     name: "keyed",
     method: Method::GET,
     path_template: "/keyed",
     security: &[&[&KEY_HEADER]],
+    headers: &[],
 };
 static CREATE_KEYED: Operation = Operation {
     name: "create_keyed",
     method: Method::POST,
     path_template: "/items",
     security: &[&[&KEY_QUERY]],
+    headers: &[],
 };
 
 fn fast_retry() -> RetryPolicy {
@@ -390,13 +400,16 @@ async fn a_body_that_cannot_be_encoded_fails_the_call_and_sends_nothing() {
     request.set_body(Body::json(&body));
 
     let error = core
-        .call(&CREATE_PET, request, |response| {
-            response.json::<serde_json::Value, Infallible>()
-        })
+        .call(
+            &CREATE_PET,
+            request,
+            RequestOptions::default(),
+            |response| response.json::<serde_json::Value, Infallible>(),
+        )
         .await
         .expect_err("must refuse");
-    match &error {
-        Error::InvalidRequest(error) => {
+    match error.kind() {
+        ErrorKind::InvalidRequest(error) => {
             assert!(error.to_string().contains("body"), "{error}");
             assert!(
                 error.to_string().contains("key must be a string"),
@@ -412,9 +425,12 @@ async fn a_body_that_cannot_be_encoded_fails_the_call_and_sends_nothing() {
     let mut request = Request::new("/pets".to_owned());
     request.set_body(Body::json(&serde_json::json!({"name": "Tom"})));
     let value = core
-        .call(&CREATE_PET, request, |response| {
-            response.json::<serde_json::Value, Infallible>()
-        })
+        .call(
+            &CREATE_PET,
+            request,
+            RequestOptions::default(),
+            |response| response.json::<serde_json::Value, Infallible>(),
+        )
         .await
         .expect("sent");
     assert_eq!(value.status().as_u16(), 200);
@@ -433,9 +449,9 @@ async fn missing_credentials_sends_nothing() {
         .execute(&STRICT, Request::new("/strict".to_owned()))
         .await
         .expect_err("must refuse");
-    match &error {
-        Error::MissingCredentials { operation, schemes } => {
-            assert_eq!(*operation, "strict_op");
+    match error.kind() {
+        ErrorKind::MissingCredentials { schemes } => {
+            assert_eq!(error.operation().map(|op| op.name), Some("strict_op"));
             assert_eq!(schemes, "bearerAuth or (keyHeader and basicAuth)");
         }
         other => panic!("unexpected {other:?}"),
@@ -537,7 +553,7 @@ async fn unsendable_header_is_refused_before_sending() {
         .execute(&KEYED, request)
         .await
         .expect_err("must refuse");
-    let Error::InvalidRequest(validation) = &error else {
+    let ErrorKind::InvalidRequest(validation) = error.kind() else {
         panic!("unexpected {error:?}");
     };
     let paths: Vec<_> = validation
@@ -658,8 +674,8 @@ async fn timeout_gives_timeout_error() {
         .await
         .expect_err("must time out");
     let waited = started.elapsed();
-    match &error {
-        Error::Timeout { elapsed, attempts } => {
+    match error.kind() {
+        ErrorKind::Timeout { elapsed, attempts } => {
             assert_eq!(*attempts, 1);
             assert!(*elapsed >= Duration::from_millis(250), "{elapsed:?}");
             assert!(*elapsed < Duration::from_secs(5), "{elapsed:?}");
@@ -788,21 +804,36 @@ async fn closed_connection_is_a_transport_error_and_post_is_not_replayed() {
         .execute(&CREATE_PET, Request::new("/pets".to_owned()))
         .await
         .expect_err("must fail");
-    match &error {
-        Error::Transport { source, attempts } => {
+    match error.kind() {
+        ErrorKind::Transport { source, attempts } => {
             assert_eq!(*attempts, 1);
             assert!(!source.is_connect());
             assert!(source.url().is_none());
         }
         other => panic!("unexpected {other:?}"),
     }
-    assert!(
-        error
-            .to_string()
-            .starts_with("transport error (1 attempt): "),
-        "{error}"
+    // This level names the operation and what happened; the causes follow through
+    // `source()`, each printed once by a reporter (anyhow's `{:?}`).
+    assert_eq!(
+        error.to_string(),
+        "create_pet (POST /pets): transport error (1 attempt)"
     );
-    assert!(std::error::Error::source(&error).is_some());
+    let mut chain = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(level) = cause {
+        chain.push(level.to_string());
+        cause = level.source();
+    }
+    assert!(!chain.is_empty());
+    for (index, level) in chain.iter().enumerate() {
+        for later in &chain[index + 1..] {
+            assert!(
+                !level.contains(later.as_str()),
+                "{level:?} repeats {later:?}"
+            );
+        }
+        assert!(!error.to_string().contains(level.as_str()), "{level:?}");
+    }
     assert_eq!(server.count(), 1);
 
     // An idempotent method may be replayed.
@@ -832,8 +863,8 @@ async fn refused_connection_is_retried_for_every_method() {
         .execute(&CREATE_KEYED, Request::new("/items".to_owned()))
         .await
         .expect_err("nothing listens");
-    match &error {
-        Error::Transport { source, attempts } => {
+    match error.kind() {
+        ErrorKind::Transport { source, attempts } => {
             assert_eq!(*attempts, 2);
             assert!(source.is_connect(), "{source:?}");
             assert!(source.url().is_none());
@@ -918,9 +949,9 @@ async fn json_body_is_decoded() {
 async fn malformed_json_is_invalid_response_with_snippet() {
     let raw = fetch(json_reply(200, r#"{"id": 7, "name": "Re"#)).await;
     let error = raw.json::<Pet, Infallible>().expect_err("malformed");
-    let Error::InvalidResponse {
+    let ErrorKind::InvalidResponse {
         status, message, ..
-    } = &error
+    } = error.kind()
     else {
         panic!("unexpected {error:?}");
     };
@@ -937,7 +968,7 @@ async fn malformed_json_is_invalid_response_with_snippet() {
     ))
     .await;
     let error = raw.json::<Items, Infallible>().expect_err("constraint");
-    let Error::InvalidResponse { message, .. } = &error else {
+    let ErrorKind::InvalidResponse { message, .. } = error.kind() else {
         panic!("unexpected {error:?}");
     };
     assert!(
@@ -955,7 +986,7 @@ async fn error_json_wraps_the_documented_error_body() {
     let body = r#"{"code":"not_found","message":"no pet 9"}"#;
     let raw = fetch(json_reply(404, body)).await;
     let error: Error<GetPetError> = raw.error_json(GetPetError::NotFound);
-    let Error::ErrorResponse(value, raw_body) = &error else {
+    let ErrorKind::ErrorResponse(value, raw_body) = error.kind() else {
         panic!("unexpected {error:?}");
     };
     assert_eq!(value.status(), StatusCode::NOT_FOUND);
@@ -977,7 +1008,7 @@ async fn error_json_wraps_the_documented_error_body() {
     // A documented error whose body does not parse.
     let raw = fetch(json_reply(404, r#"{"code":1}"#)).await;
     let error: Error<GetPetError> = raw.error_json(GetPetError::NotFound);
-    let Error::InvalidResponse { message, .. } = &error else {
+    let ErrorKind::InvalidResponse { message, .. } = error.kind() else {
         panic!("unexpected {error:?}");
     };
     assert!(
@@ -1000,10 +1031,10 @@ async fn error_json_wraps_the_documented_error_body() {
     )))
     .await;
     let error: Error<GetPetError> = raw.unexpected();
-    assert!(matches!(
-        &error,
-        Error::UnexpectedStatus { status, .. } if *status == StatusCode::CONFLICT
-    ));
+    assert!(
+        matches!(error.kind(), ErrorKind::UnexpectedStatus { status, .. } if *status == StatusCode::CONFLICT
+        )
+    );
     assert_eq!(
         error.to_string(),
         "unexpected status 409 Conflict: conflict"
@@ -1085,7 +1116,7 @@ fn text_bytes_and_empty_responses() {
         .text::<Infallible>()
         .expect_err("not UTF-8");
     assert!(
-        matches!(&error, Error::InvalidResponse { message, .. } if message.contains("UTF-8")),
+        matches!(error.kind(), ErrorKind::InvalidResponse { message, .. } if message.contains("UTF-8")),
         "{error:?}"
     );
     assert_eq!(
@@ -1162,29 +1193,30 @@ fn widen_keeps_the_variant_and_accessors_work() {
         message: "expected at most 5 characters, got 7".to_owned(),
     }]);
     let error: Error<GetPetError> = Error::from(validation.clone());
-    assert!(matches!(&error, Error::InvalidRequest(v) if *v == validation));
+    assert!(matches!(error.kind(), ErrorKind::InvalidRequest(v) if *v == validation));
     assert_eq!(
         error.to_string(),
         "invalid request, nothing was sent: name: expected at most 5 characters, got 7"
     );
-    assert!(std::error::Error::source(&error).is_some());
+    // The violations are this level's message, not a cause printed a second time.
+    assert!(std::error::Error::source(&error).is_none());
 
-    let narrow: Error = Error::InvalidResponse {
+    let narrow: Error = Error::new(ErrorKind::InvalidResponse {
         status: StatusCode::OK,
         headers: Box::default(),
         body: bytes::Bytes::from_static(b"{}"),
         message: "id: missing field".to_owned(),
-    };
+    });
     let wide: Error<GetPetError> = narrow.widen();
     assert_eq!(wide.status(), Some(StatusCode::OK));
     assert_eq!(wide.body().map(|b| b.as_ref()), Some(&b"{}"[..]));
     assert!(wide.headers().is_some());
     assert!(wide.error_body().is_none());
 
-    let timeout: Error<GetPetError> = Error::<Infallible>::Timeout {
+    let timeout: Error<GetPetError> = Error::<Infallible>::new(ErrorKind::Timeout {
         elapsed: Duration::from_millis(1500),
         attempts: 2,
-    }
+    })
     .widen();
     assert_eq!(timeout.attempts(), Some(2));
     assert_eq!(timeout.status(), None);
@@ -1257,8 +1289,11 @@ async fn secrets_never_appear_in_debug_or_display() {
         assert_no_secret(&format!("{error:#?}"));
     }
     assert!(!format!("{:?}", errors[0]).contains("s3rv3r"));
-    assert!(matches!(errors[1], Error::Transport { .. }));
-    assert!(matches!(errors[2], Error::MissingCredentials { .. }));
+    assert!(matches!(errors[1].kind(), ErrorKind::Transport { .. }));
+    assert!(matches!(
+        errors[2].kind(),
+        ErrorKind::MissingCredentials { .. }
+    ));
 }
 
 /// A tracing subscriber that writes every span and event field into a string.

@@ -6,21 +6,26 @@ use quote::{format_ident, quote};
 
 use super::{doc_lines, ident, lit, ty_tokens, Paths};
 use crate::ir::{
-    Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, Prim, Response,
-    ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
+    Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, Prim,
+    RequestBody, Response, ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
 };
 use crate::render::ModuleSource;
 
-/// The `client` module: the `Client` type, then its methods (one per operation) in
-/// `impl Client` blocks of a chunk of operations each.
+/// The `client` module: the `Client` type and the `Call` builder, then per operation
+/// its method, its optional-parameter setters and its `Endpoint` implementation.
 pub struct ClientModule<'a> {
     api: &'a Api,
+    /// The generated crate's name as code names it (`mountsea_suno`), for doc examples.
+    crate_ident: String,
 }
 
 impl<'a> ClientModule<'a> {
-    /// The module for `api`.
-    pub fn new(api: &'a Api) -> Self {
-        Self { api }
+    /// The module for `api`, in the crate named `crate_name`.
+    pub fn new(api: &'a Api, crate_name: &str) -> Self {
+        Self {
+            api,
+            crate_ident: crate_name.replace('-', "_"),
+        }
     }
 }
 
@@ -34,15 +39,7 @@ impl ModuleSource for ClientModule<'_> {
     }
 
     fn item(&self, index: usize) -> TokenStream {
-        operation_method(self.api, &self.api.operations[index])
-    }
-
-    fn wrap(&self, items: TokenStream) -> TokenStream {
-        quote! {
-            impl Client {
-                #items
-            }
-        }
+        operation_items(self.api, &self.api.operations[index], &self.crate_ident)
     }
 }
 
@@ -72,26 +69,31 @@ fn client_head(api: &Api) -> TokenStream {
                 .any(|op| op.security.iter().any(|alt| alt.contains(index)))
         })
         .collect();
-    let schemes = used.iter().map(|index| &api.security_schemes[*index]).map(|scheme| {
-        let name = scheme_static(&scheme.rust_name);
-        let wire = lit(&scheme.name);
-        let kind = match &scheme.kind {
-            SecurityKind::Bearer => quote!(crate::runtime::http::SchemeKind::Bearer),
-            SecurityKind::Basic => quote!(crate::runtime::http::SchemeKind::Basic),
-            SecurityKind::ApiKeyHeader(n) | SecurityKind::ApiKeyQuery(n) | SecurityKind::ApiKeyCookie(n) => {
-                let location = match &scheme.kind {
-                    SecurityKind::ApiKeyHeader(_) => quote!(Header),
-                    SecurityKind::ApiKeyQuery(_) => quote!(Query),
-                    _ => quote!(Cookie),
-                };
-                let n = lit(n);
-                quote!(crate::runtime::http::SchemeKind::ApiKey { location: crate::runtime::http::ApiKeyLocation::#location, name: #n })
+    let schemes = used
+        .iter()
+        .map(|index| &api.security_schemes[*index])
+        .map(|scheme| {
+            let name = scheme_static(&scheme.rust_name);
+            let wire = lit(&scheme.name);
+            let kind = match &scheme.kind {
+                SecurityKind::Bearer => quote!(SchemeKind::Bearer),
+                SecurityKind::Basic => quote!(SchemeKind::Basic),
+                SecurityKind::ApiKeyHeader(n)
+                | SecurityKind::ApiKeyQuery(n)
+                | SecurityKind::ApiKeyCookie(n) => {
+                    let location = match &scheme.kind {
+                        SecurityKind::ApiKeyHeader(_) => quote!(Header),
+                        SecurityKind::ApiKeyQuery(_) => quote!(Query),
+                        _ => quote!(Cookie),
+                    };
+                    let n = lit(n);
+                    quote!(SchemeKind::ApiKey { location: ApiKeyLocation::#location, name: #n })
+                }
+            };
+            quote! {
+                static #name: SecurityScheme = SecurityScheme { name: #wire, kind: #kind };
             }
-        };
-        quote! {
-            static #name: crate::runtime::http::SecurityScheme = crate::runtime::http::SecurityScheme { name: #wire, kind: #kind };
-        }
-    });
+        });
     let setters = api.security_schemes.iter().map(|scheme| {
         let bare = scheme.rust_name.trim_start_matches("r#");
         let setter = format_ident!("with_{}", bare);
@@ -102,7 +104,7 @@ fn client_head(api: &Api) -> TokenStream {
                 doc.push_str(" (bearer token, sent as `Authorization: Bearer ...`).");
                 quote! {
                     pub fn #setter(self, token: impl Into<String>) -> Self {
-                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Bearer(crate::runtime::Secret::new(token))) }
+                        Self { core: self.core.with_credential(#wire, Credential::Bearer(Secret::new(token))) }
                     }
                 }
             }
@@ -110,7 +112,7 @@ fn client_head(api: &Api) -> TokenStream {
                 doc.push_str(" (HTTP basic authentication).");
                 quote! {
                     pub fn #setter(self, username: impl Into<String>, password: impl Into<String>) -> Self {
-                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::Basic { username: username.into(), password: crate::runtime::Secret::new(password) }) }
+                        Self { core: self.core.with_credential(#wire, Credential::Basic { username: username.into(), password: Secret::new(password) }) }
                     }
                 }
             }
@@ -123,7 +125,7 @@ fn client_head(api: &Api) -> TokenStream {
                 doc.push_str(&format!(" (API key sent as the `{n}` {place})."));
                 quote! {
                     pub fn #setter(self, key: impl Into<String>) -> Self {
-                        Self { core: self.core.with_credential(#wire, crate::runtime::Credential::ApiKey(crate::runtime::Secret::new(key))) }
+                        Self { core: self.core.with_credential(#wire, Credential::ApiKey(Secret::new(key))) }
                     }
                 }
             }
@@ -142,25 +144,36 @@ fn client_head(api: &Api) -> TokenStream {
     };
     let client_doc = doc_lines(&format!(
         "Client for {title}.\n\nCheap to clone (the connection pool is shared). Settings are builder-lite \
-         `with_*` methods; [`Client::with_options`] gives a copy with per-call timeout and retry settings."
+         `with_*` methods. Each operation method returns a [`Call`]: chain its optional parameters and \
+         per-call settings, then `.await` it."
     ));
-    // What every operation method names, imported when some method names it (an unused
-    // import would be a warning in the user's build).
-    let imports = if api.operations.is_empty() {
-        quote!()
-    } else if api.operations.iter().any(|op| op.body.is_some()) {
-        quote!(
-            use crate::runtime::http::{Body, Operation, Request};
-            use crate::runtime::Call;
-        )
-    } else {
-        quote!(
-            use crate::runtime::http::{Operation, Request};
-            use crate::runtime::Call;
-        )
-    };
+    let imports = imports(api, &used);
+    // The helpers the operations' setters call (only those some setter calls).
+    let fallibility: Vec<bool> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.params.iter().filter(|p| !p.required))
+        .map(|p| super::types::input(api, Paths::CLIENT, &p.ty, &p.wire_name, &quote!(v)).fallible)
+        .collect();
+    let mut set_fns = TokenStream::new();
+    if fallibility.contains(&false) {
+        set_fns.extend(quote! {
+            fn set(mut self, set: impl FnOnce(P) -> P) -> Self {
+                self.params = self.params.map(set);
+                self
+            }
+        });
+    }
+    if fallibility.contains(&true) {
+        set_fns.extend(quote! {
+            fn try_set(mut self, set: impl FnOnce(P) -> Result<P, ValidationError>) -> Self {
+                self.params = self.params.and_then(set);
+                self
+            }
+        });
+    }
     quote! {
-        //! The API client: one method per operation, returning a future to `.await`.
+        //! The API client: one method per operation, returning a [`Call`] to `.await`.
         #imports
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
@@ -168,7 +181,7 @@ fn client_head(api: &Api) -> TokenStream {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            core: crate::runtime::ClientCore,
+            core: ClientCore,
         }
         impl Default for Client {
             fn default() -> Self {
@@ -178,7 +191,7 @@ fn client_head(api: &Api) -> TokenStream {
         impl Client {
             /// A client for [`DEFAULT_BASE_URL`] with the default timeouts and retry policy.
             pub fn new() -> Self {
-                Self { core: crate::runtime::ClientCore::new(DEFAULT_BASE_URL) }
+                Self { core: ClientCore::new(DEFAULT_BASE_URL) }
             }
             /// Sends requests to `base_url` instead (e.g. a staging server or a local mock).
             pub fn with_base_url(self, base_url: impl Into<String>) -> Self {
@@ -193,24 +206,174 @@ fn client_head(api: &Api) -> TokenStream {
                 Self { core: self.core.with_http_client(http) }
             }
             /// Whole-request timeout for every call (default 60 s).
-            pub fn with_timeout(self, timeout: ::std::time::Duration) -> Self {
+            pub fn with_timeout(self, timeout: Duration) -> Self {
                 Self { core: self.core.with_timeout(timeout) }
             }
             /// Connect timeout (default 10 s).
-            pub fn with_connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+            pub fn with_connect_timeout(self, timeout: Duration) -> Self {
                 Self { core: self.core.with_connect_timeout(timeout) }
             }
-            /// Retry policy for every call (see [`RetryPolicy`](crate::runtime::RetryPolicy) for the defaults).
-            pub fn with_retry(self, retry: crate::runtime::RetryPolicy) -> Self {
+            /// Retry policy for every call (see [`RetryPolicy`] for the defaults).
+            pub fn with_retry(self, retry: RetryPolicy) -> Self {
                 Self { core: self.core.with_retry(retry) }
             }
-            /// A copy of this client with per-call settings, e.g.
-            /// `client.with_options(RequestOptions::default().with_timeout(d)).some_call(..)`.
-            pub fn with_options(&self, options: crate::runtime::RequestOptions) -> Self {
+            /// A copy of this client whose calls all use `options` (a call's own
+            /// settings still win).
+            pub fn with_options(&self, options: RequestOptions) -> Self {
                 Self { core: self.core.with_options(options) }
+            }
+            /// A call of any operation from its parameters struct (`types::*Params`), for
+            /// code that builds calls as values. An operation that requires a body takes
+            /// it through [`send_with_body`](Self::send_with_body).
+            pub fn send<P: Endpoint>(&self, params: P) -> Call<'_, P> {
+                Call::new(&self.core, Ok(params), None)
+            }
+            /// [`send`](Self::send) with the operation's request body.
+            pub fn send_with_body<P: Endpoint>(&self, params: P, body: &P::Body) -> Call<'_, P> {
+                Call::new(&self.core, Ok(params), Some(P::encode_body(body)))
             }
             #(#setters)*
         }
+        /// One call of an operation, set up but not sent: chain the operation's optional
+        /// parameters and per-call settings, then `.await` it (it implements
+        /// [`IntoFuture`]). A value that breaks the spec surfaces as
+        /// [`ErrorKind::InvalidRequest`](crate::runtime::ErrorKind::InvalidRequest) at
+        /// `.await`, before anything is sent.
+        #[must_use = "a call does nothing until it is `.await`ed"]
+        pub struct Call<'a, P> {
+            core: &'a ClientCore,
+            params: Result<P, ValidationError>,
+            body: Option<Result<Body, ValidationError>>,
+            options: RequestOptions,
+        }
+        impl<'a, P: Endpoint> Call<'a, P> {
+            fn new(core: &'a ClientCore, params: Result<P, ValidationError>, body: Option<Result<Body, ValidationError>>) -> Self {
+                Self { core, params, body, options: RequestOptions::default() }
+            }
+            /// The time allowed for each attempt of this call (instead of the client's).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+            /// The retry policy of this call (instead of the client's).
+            pub fn retry(mut self, retry: RetryPolicy) -> Self {
+                self.options.retry = Some(retry);
+                self
+            }
+            /// An extra header for this call. Headers the spec gives the operation and
+            /// those the client sets itself (`Authorization`, `Content-Type`, ...) are
+            /// refused at `.await`.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.headers.push((name.into(), value.into()));
+                self
+            }
+            /// Sends `Idempotency-Key: key` and lets this one call be retried after a 5xx
+            /// or a timeout, whatever its method (without a key, a POST is never replayed).
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.options.idempotency_key = Some(key.into());
+                self
+            }
+            /// Every per-call setting at once.
+            pub fn options(mut self, options: RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+            /// The parameters as set so far (`None` if one broke the spec).
+            pub fn params(&self) -> Option<&P> {
+                self.params.as_ref().ok()
+            }
+            #set_fns
+        }
+        impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {
+            type Output = Result<ResponseValue<P::Response>, Error<P::Error>>;
+            type IntoFuture = CallFuture<'a, P::Response, P::Error>;
+            fn into_future(self) -> Self::IntoFuture {
+                crate::runtime::http::send(self.core, self.params, self.body, self.options)
+            }
+        }
+    }
+}
+
+/// The module's `use` lines: what its code names (an unused import would be a warning
+/// in the user's build).
+fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
+    let mut http = vec![quote!(Body), quote!(Endpoint)];
+    if !api.operations.is_empty() {
+        http.extend([quote!(Operation), quote!(RawResponse), quote!(Request)]);
+    }
+    let has_api_key = used_schemes.iter().any(|index| {
+        matches!(
+            api.security_schemes[*index].kind,
+            SecurityKind::ApiKeyHeader(_)
+                | SecurityKind::ApiKeyQuery(_)
+                | SecurityKind::ApiKeyCookie(_)
+        )
+    });
+    if has_api_key {
+        http.push(quote!(ApiKeyLocation));
+    }
+    let multipart = api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|body| {
+            body.kind == BodyKind::Multipart && !multipart_fields(api, body).is_empty()
+        })
+    });
+    if multipart {
+        http.push(quote!(MultipartPart));
+    }
+    if !used_schemes.is_empty() {
+        http.extend([quote!(SchemeKind), quote!(SecurityScheme)]);
+    }
+    let mut runtime = vec![quote!(CallFuture), quote!(ClientCore)];
+    if !api.security_schemes.is_empty() {
+        runtime.push(quote!(Credential));
+    }
+    runtime.extend([
+        quote!(Error),
+        quote!(RequestOptions),
+        quote!(ResponseValue),
+        quote!(RetryPolicy),
+    ]);
+    if !api.security_schemes.is_empty() {
+        runtime.push(quote!(Secret));
+    }
+    runtime.push(quote!(ValidationError));
+    let params = api.operations.iter().flat_map(|op| &op.params);
+    let styled = params
+        .clone()
+        .any(|p| matches!(p.location, ParamLocation::Path | ParamLocation::Query));
+    let multipart_text = api.operations.iter().any(|op| {
+        op.body.as_ref().is_some_and(|body| {
+            body.kind == BodyKind::Multipart
+                && multipart_fields(api, body)
+                    .iter()
+                    .any(|f| !body.file_fields.contains(&f.wire_name))
+        })
+    });
+    let encoding = if styled {
+        quote!(
+            use crate::runtime::encoding::{self, Style};
+        )
+    } else if params.clone().next().is_some() || multipart_text {
+        quote!(
+            use crate::runtime::encoding;
+        )
+    } else {
+        quote!()
+    };
+    let types = if api.operations.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use crate::types;
+        )
+    };
+    quote! {
+        use std::future::IntoFuture;
+        use std::time::Duration;
+        #encoding
+        use crate::runtime::http::{#(#http),*};
+        use crate::runtime::{#(#runtime),*};
+        #types
     }
 }
 
@@ -239,30 +402,7 @@ fn style_tokens(style: ParamStyle) -> TokenStream {
             ParamStyle::DeepObject => "DeepObject",
         }
     );
-    quote!(crate::runtime::encoding::Style::#name)
-}
-
-/// Path parameters: `&str` for strings, by value for small `Copy` types, else by reference.
-fn path_arg_type(api: &Api, ty: &TypeRef) -> (TokenStream, bool) {
-    match ty {
-        TypeRef::Prim(Prim::String) => (quote!(&str), true),
-        TypeRef::Prim(
-            prim @ (Prim::Bool
-            | Prim::I32
-            | Prim::I64
-            | Prim::U32
-            | Prim::U64
-            | Prim::F32
-            | Prim::F64
-            | Prim::Uuid
-            | Prim::Date
-            | Prim::DateTime),
-        ) => (super::prim_tokens(*prim, Paths::CLIENT), false),
-        other => {
-            let ty = ty_tokens(api, other, Paths::CLIENT);
-            (quote!(&#ty), true)
-        }
-    }
+    quote!(Style::#name)
 }
 
 fn success_tokens(api: &Api, op: &Operation) -> TokenStream {
@@ -280,8 +420,8 @@ fn error_tokens(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.rust_name);
+/// The method's docs: the spec's text, the route, the responses and an example.
+fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
     let mut doc = super::sanitize_doc(&op.docs.text);
     if !doc.is_empty() {
         doc.push_str("\n\n");
@@ -311,75 +451,276 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         };
         doc.push_str(&format!("\n- `{status}` ({outcome}){text}"));
     }
-    let docs = doc_lines(&doc);
+    doc.push_str("\n\n");
+    doc.push_str(&example(api, op, crate_ident));
+    doc_lines(&doc)
+}
+
+/// The crate docs' quickstart: a client with credentials, and a call of the first
+/// operation with a per-call setting.
+pub(crate) fn quickstart(api: &Api, crate_ident: &str) -> String {
+    let auth = match api.security_schemes.first() {
+        Some(scheme) => {
+            let setter = format!("with_{}", scheme.rust_name.trim_start_matches("r#"));
+            match scheme.kind {
+                SecurityKind::Basic => format!("\n    .{setter}(\"user\", \"password\")"),
+                _ => format!("\n    .{setter}(std::env::var(\"API_TOKEN\")?)"),
+            }
+        }
+        None => String::new(),
+    };
+    let client =
+        format!("use std::time::Duration;\n\nlet client = {crate_ident}::Client::new(){auth};");
+    let Some(op) = api.operations.first() else {
+        return format!(
+            "```no_run\n# fn quickstart() -> Result<(), Box<dyn std::error::Error>> {{\n{client}\n# let _ = (client, Duration::ZERO);\n# Ok(())\n# }}\n```"
+        );
+    };
+    let (inputs, call) = example_call(api, op, crate_ident);
+    let inputs = inputs[1..].join(", ");
+    format!(
+        "```no_run\n# async fn quickstart({inputs}) -> Result<(), Box<dyn std::error::Error>> {{\n{client}\n\
+         let response = {call}\n    .timeout(Duration::from_secs(30))\n    .await?;\n\
+         println!(\"{{}}\", response.status());\n# Ok(())\n# }}\n```"
+    )
+}
+
+/// A doc example that compiles: the inputs are the hidden function's parameters, so
+/// the visible lines are only the call.
+fn example(api: &Api, op: &Operation, crate_ident: &str) -> String {
+    let (inputs, call) = example_call(api, op, crate_ident);
+    format!(
+        "```no_run\n# async fn example({}) -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let response = {call}.await?;\n# let _ = response;\n# Ok(())\n# }}\n```",
+        inputs.join(", ")
+    )
+}
+
+/// The hidden inputs (`name: Type`, the client first) and the call expression of an
+/// operation's doc example.
+fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, String) {
+    let doc_type = |ty: &TypeRef| -> String {
+        let text = format!(" {}", ty_tokens(api, ty, Paths::CLIENT));
+        text.replace(" crate :: runtime", &format!(" {crate_ident} :: runtime"))
+            .replace(" types :: ", &format!(" {crate_ident} :: types :: "))
+            .trim()
+            .to_owned()
+    };
+    let mut inputs = vec![format!("client: &{crate_ident}::Client")];
+    let mut args = Vec::new();
+    for param in op.params.iter().filter(|p| p.required) {
+        let name = param.rust_name.trim_start_matches("r#");
+        inputs.push(format!("{name}: {}", doc_type(&param.ty)));
+        args.push(name.to_owned());
+    }
+    if let Some(body) = &op.body {
+        let ty = match body.kind {
+            BodyKind::Text => "&str".to_owned(),
+            BodyKind::Bytes => format!("{crate_ident}::Bytes"),
+            _ => format!("&{}", doc_type(&body.ty)),
+        };
+        let ty = if body.required {
+            ty
+        } else {
+            format!("Option<{ty}>")
+        };
+        inputs.push(format!("body: {ty}"));
+        args.push("body".to_owned());
+    }
+    let mut call = format!(
+        "client.{}({})",
+        op.rust_name.trim_start_matches("r#"),
+        args.join(", ")
+    );
+    if let Some(param) = op.params.iter().find(|p| !p.required) {
+        let setters = setter_names(op);
+        let name = param.rust_name.trim_start_matches("r#");
+        inputs.push(format!("{name}: {}", doc_type(&param.ty)));
+        call.push_str(&format!(".{}({name})", setters[&param.rust_name]));
+    }
+    (inputs, call)
+}
+
+/// The builder setter of each optional parameter (by field name): the parameter's
+/// name, unless the builder's own methods have it.
+fn setter_names(op: &Operation) -> std::collections::HashMap<String, String> {
+    let mut namer = crate::names::Namer::with_reserved(&[
+        "new",
+        "timeout",
+        "retry",
+        "header",
+        "idempotency_key",
+        "options",
+        "params",
+        "set",
+        "try_set",
+        "into_future",
+    ]);
+    op.params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            let bare = p.rust_name.trim_start_matches("r#");
+            let name = if namer.is_taken(bare) {
+                namer.claim(&format!("{bare}_param"))
+            } else {
+                namer.claim(bare)
+            };
+            (p.rust_name.clone(), name)
+        })
+        .collect()
+}
+
+/// An operation's items: its `Client` method, the `Call` setters of its optional
+/// parameters, and the `Endpoint` implementation of its parameters struct.
+fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
+    let name = ident(&op.rust_name);
+    let docs = method_docs(api, op, crate_ident);
     let deprecated = if op.deprecated {
         quote!(#[deprecated = "deprecated in the spec"])
     } else {
         quote!()
     };
+    let params_ty = ty_tokens(api, &TypeRef::Named(op.params_type), Paths::CLIENT);
 
+    // The method: required parameters (as the struct's `new` takes them) and the body.
     let mut args = Vec::new();
-    let mut path_values = Vec::new();
-    for param in op
+    let mut new_args = Vec::new();
+    let mut fallible = false;
+    for param in op.params.iter().filter(|p| p.required) {
+        let arg = ident(&param.rust_name);
+        let input = super::types::input(
+            api,
+            Paths::CLIENT,
+            &param.ty,
+            &param.wire_name,
+            &quote!(#arg),
+        );
+        fallible |= input.fallible;
+        let ty = input.ty;
+        args.push(quote!(#arg: #ty));
+        new_args.push(quote!(#arg));
+    }
+    let params_value = if fallible {
+        quote!(#params_ty::new(#(#new_args),*))
+    } else {
+        quote!(Ok(#params_ty::new(#(#new_args),*)))
+    };
+    let (body_ty, encode_body, body_required) = body_parts(api, op);
+    let body_value = match &op.body {
+        Some(body) => {
+            let arg_ty = body_arg_type(api, body);
+            // Bytes are taken by value (cloning them is a reference count).
+            let by_value = body.kind == BodyKind::Bytes;
+            match (body.required, by_value) {
+                (true, false) => {
+                    args.push(quote!(body: #arg_ty));
+                    quote!(Some(#params_ty::encode_body(body)))
+                }
+                (true, true) => {
+                    args.push(quote!(body: #arg_ty));
+                    quote!(Some(#params_ty::encode_body(&body)))
+                }
+                (false, false) => {
+                    args.push(quote!(body: Option<#arg_ty>));
+                    quote!(body.map(#params_ty::encode_body))
+                }
+                (false, true) => {
+                    args.push(quote!(body: Option<#arg_ty>));
+                    quote!(body.as_ref().map(#params_ty::encode_body))
+                }
+            }
+        }
+        None => quote!(None),
+    };
+    let lint = if args.len() > 6 {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required parameter")])
+    } else {
+        quote!()
+    };
+    let method = quote! {
+        impl Client {
+            #docs
+            #deprecated
+            #lint
+            pub fn #name(&self, #(#args),*) -> Call<'_, #params_ty> {
+                Call::new(&self.core, #params_value, #body_value)
+            }
+        }
+    };
+
+    // The setters of the optional parameters, delegating to the struct's `with_*`.
+    let setter_names = setter_names(op);
+    let setters: Vec<TokenStream> = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Path)
-    {
-        let arg = ident(&param.rust_name);
-        let (ty, by_ref) = path_arg_type(api, &param.ty);
-        args.push(quote!(#arg: #ty));
-        let style = style_tokens(param.style);
-        let explode = param.explode;
-        let wire = lit(&param.wire_name);
-        let value = if by_ref { quote!(#arg) } else { quote!(&#arg) };
-        path_values.push((
-            param.wire_name.clone(),
-            quote!(crate::runtime::encoding::path_param(#wire, #value, #style, #explode)),
-        ));
-    }
-    if let Some(id) = op.params_type {
-        let ty = ty_tokens(api, &TypeRef::Named(id), Paths::CLIENT);
-        args.push(quote!(params: &#ty));
-    }
-    let mut body_stmt = quote!();
-    if let Some(body) = &op.body {
-        let ty = ty_tokens(api, &body.ty, Paths::CLIENT);
-        let content_type = lit(&body.content_type);
-        // JSON and form bodies are encoded here and can fail (`set_body` keeps the error
-        // for the call to return); the others are taken as they are.
-        let (arg_ty, set) = match body.kind {
-            BodyKind::Json => (quote!(&#ty), quote!(request.set_body(Body::json(body));)),
-            BodyKind::Form => (quote!(&#ty), quote!(request.set_body(Body::form(body));)),
-            BodyKind::Text => (
-                quote!(&str),
-                quote!(request.body = Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() };),
-            ),
-            BodyKind::Bytes => (
-                quote!(::bytes::Bytes),
-                quote!(request.body = Body::Bytes { content_type: #content_type.to_owned(), data: body };),
-            ),
-            BodyKind::Multipart => {
-                let make = multipart_tokens(api, body);
-                (quote!(&#ty), quote!(request.body = #make;))
-            }
-        };
-        let arg_ty = if body.required {
-            arg_ty
-        } else {
-            quote!(Option<#arg_ty>)
-        };
-        args.push(quote!(body: #arg_ty));
-        body_stmt = if body.required {
-            set
-        } else {
+        .filter(|p| !p.required)
+        .map(|param| {
+            let field = ident(&param.rust_name);
+            let setter = ident(&setter_names[&param.rust_name]);
+            let with = super::types::with_setter(&param.rust_name);
+            let input = super::types::input(
+                api,
+                Paths::CLIENT,
+                &param.ty,
+                &param.wire_name,
+                &quote!(#field),
+            );
+            let ty = input.ty;
+            let place = match param.location {
+                ParamLocation::Path => "path",
+                ParamLocation::Query => "query",
+                ParamLocation::Header => "header",
+                ParamLocation::Cookie => "cookie",
+            };
+            let doc = doc_lines(&format!(
+                "The optional `{}` {place} parameter.",
+                param.wire_name.replace('`', "'")
+            ));
+            let set = if input.fallible {
+                quote!(self.try_set(|params| params.#with(#field)))
+            } else {
+                quote!(self.set(|params| params.#with(#field)))
+            };
             quote! {
-                if let Some(body) = body {
+                #doc
+                pub fn #setter(self, #field: #ty) -> Self {
                     #set
                 }
             }
-        };
-    }
-    let path_expr = path_tokens(&op.path, &path_values);
+        })
+        .collect();
+    let setters = if setters.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl Call<'_, #params_ty> {
+                #(#setters)*
+            }
+        }
+    };
+
+    // The `Endpoint`: the static description, the request and the response.
+    let method_tokens = method_tokens(op.method);
+    let op_name = lit(op.rust_name.trim_start_matches("r#"));
+    let template = lit(&op.path);
+    let security = op.security.iter().map(|alternative| {
+        let schemes = alternative.iter().map(|index| {
+            let name = scheme_static(&api.security_schemes[*index].rust_name);
+            quote!(&#name)
+        });
+        quote!(&[#(#schemes),*])
+    });
+    let mut header_names: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+        .map(|p| p.wire_name.to_ascii_lowercase())
+        .collect();
+    header_names.sort();
+    header_names.dedup();
+    let header_names = header_names.iter().map(|n| lit(n));
+    let path_expr = path_tokens(op);
     let param_stmts: Vec<TokenStream> = op
         .params
         .iter()
@@ -387,7 +728,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         .map(param_tokens)
         .collect();
     let accept = accept_value(&op.responses);
-    let mutable = if param_stmts.is_empty() && accept.is_none() && op.body.is_none() {
+    let mutable = if param_stmts.is_empty() && accept.is_none() {
         quote!()
     } else {
         quote!(mut)
@@ -402,82 +743,138 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     let success_ty = success_tokens(api, op);
     let error_ty = error_tokens(api, op);
     let arms = response_arms(api, op);
-    let method = method_tokens(op.method);
-    let op_name = lit(op.rust_name.trim_start_matches("r#"));
-    let template = lit(&op.path);
-    let security = op.security.iter().map(|alternative| {
-        let schemes = alternative.iter().map(|index| {
-            let name = scheme_static(&api.security_schemes[*index].rust_name);
-            quote!(&#name)
-        });
-        quote!(&[#(#schemes),*])
-    });
-    let lint = if args.len() > 6 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
+    let endpoint = quote! {
+        impl Endpoint for #params_ty {
+            type Body = #body_ty;
+            type Response = #success_ty;
+            type Error = #error_ty;
+            const BODY_REQUIRED: bool = #body_required;
+            fn operation() -> &'static Operation {
+                static OPERATION: Operation = Operation {
+                    name: #op_name,
+                    method: #method_tokens,
+                    path_template: #template,
+                    security: &[#(#security),*],
+                    headers: &[#(#header_names),*],
+                };
+                &OPERATION
+            }
+            #encode_body
+            fn request(&self) -> Request {
+                let #mutable request = Request::new(#path_expr);
+                #(#param_stmts)*
+                #accept_stmt
+                request
+            }
+            fn decode(response: RawResponse) -> Result<ResponseValue<#success_ty>, Error<#error_ty>> {
+                match response.status.as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
     };
     quote! {
-        #docs
-        #deprecated
-        #lint
-        pub fn #name(&self, #(#args),*) -> Call<'_, #success_ty, #error_ty> {
-            static OPERATION: Operation = Operation {
-                name: #op_name,
-                method: #method,
-                path_template: #template,
-                security: &[#(#security),*],
-            };
-            let #mutable request = Request::new(#path_expr);
-            #(#param_stmts)*
-            #accept_stmt
-            #body_stmt
-            self.core.call(&OPERATION, request, |response| match response.status.as_u16() {
-                #(#arms)*
-            })
+        #method
+        #setters
+        #endpoint
+    }
+}
+
+/// The argument type of the method's body.
+fn body_arg_type(api: &Api, body: &RequestBody) -> TokenStream {
+    match body.kind {
+        BodyKind::Text => quote!(&str),
+        BodyKind::Bytes => quote!(::bytes::Bytes),
+        _ => {
+            let ty = ty_tokens(api, &body.ty, Paths::CLIENT);
+            quote!(&#ty)
         }
     }
 }
 
-/// The path expression: literal parts percent-encoded at generation time, parameters
-/// encoded at run time.
-fn path_tokens(template: &str, values: &[(String, TokenStream)]) -> TokenStream {
-    let mut pieces: Vec<TokenStream> = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let literal = encode_literal(&rest[..start]);
-        if !literal.is_empty() {
-            let literal = lit(&literal);
-            pieces.push(quote!(request_path.push_str(#literal);));
+/// The `Endpoint`'s body type, its `encode_body` and whether the body is required.
+fn body_parts(api: &Api, op: &Operation) -> (TokenStream, TokenStream, bool) {
+    let Some(body) = &op.body else {
+        return (
+            quote!(()),
+            quote! {
+                fn encode_body(_body: &()) -> Result<Body, ValidationError> {
+                    Ok(Body::Empty)
+                }
+            },
+            false,
+        );
+    };
+    let content_type = lit(&body.content_type);
+    let ty = ty_tokens(api, &body.ty, Paths::CLIENT);
+    let (body_ty, encode) = match body.kind {
+        BodyKind::Json => (ty, quote!(Body::json(body))),
+        BodyKind::Form => (ty, quote!(Body::form(body))),
+        BodyKind::Text => (
+            quote!(str),
+            quote!(Ok(Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() })),
+        ),
+        BodyKind::Bytes => (
+            quote!(::bytes::Bytes),
+            quote!(Ok(Body::Bytes { content_type: #content_type.to_owned(), data: body.clone() })),
+        ),
+        BodyKind::Multipart => {
+            let make = multipart_tokens(api, body);
+            (ty, quote!(Ok(#make)))
         }
-        let name = &rest[start + 1..start + len];
-        match values.iter().find(|(wire, _)| wire == name) {
-            Some((_, value)) => pieces.push(quote!(request_path.push_str(&#value);)),
-            None => {
-                let literal = lit(&encode_literal(&rest[start..start + len + 1]));
-                pieces.push(quote!(request_path.push_str(#literal);));
+    };
+    let required = body.required;
+    (
+        body_ty.clone(),
+        quote! {
+            fn encode_body(body: &#body_ty) -> Result<Body, ValidationError> {
+                #encode
+            }
+        },
+        required,
+    )
+}
+
+/// The path expression: one `format!` over the parsed template, literal parts
+/// percent-encoded at generation time, parameters encoded at run time.
+fn path_tokens(op: &Operation) -> TokenStream {
+    let mut format = String::new();
+    let mut values = Vec::new();
+    for part in &op.template.parts {
+        match part {
+            PathPart::Literal(text) => {
+                format.push_str(&encode_literal(text).replace('{', "{{").replace('}', "}}"));
+            }
+            PathPart::Param(name) => {
+                match op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+                {
+                    Some(param) => {
+                        format.push_str("{}");
+                        let field = ident(&param.rust_name);
+                        let wire = lit(&param.wire_name);
+                        let style = style_tokens(param.style);
+                        let explode = param.explode;
+                        values.push(
+                            quote!(encoding::path_param(#wire, &self.#field, #style, #explode)),
+                        );
+                    }
+                    None => {
+                        let literal = encode_literal(&format!("{{{name}}}"));
+                        format.push_str(&literal.replace('{', "{{").replace('}', "}}"));
+                    }
+                }
             }
         }
-        rest = &rest[start + len + 1..];
     }
-    let literal = encode_literal(rest);
-    if pieces.is_empty() {
-        let literal = lit(&literal);
-        return quote!(String::from(#literal));
-    }
-    if !literal.is_empty() {
-        let literal = lit(&literal);
-        pieces.push(quote!(request_path.push_str(#literal);));
-    }
-    quote! {
-        {
-            let mut request_path = String::new();
-            #(#pieces)*
-            request_path
-        }
+    if values.is_empty() {
+        let literal = lit(&format.replace("{{", "{").replace("}}", "}"));
+        quote!(String::from(#literal))
+    } else {
+        let format = lit(&format);
+        quote!(format!(#format, #(#values),*))
     }
 }
 
@@ -506,58 +903,64 @@ fn param_tokens(param: &Param) -> TokenStream {
     let explode = param.explode;
     let add = match param.location {
         ParamLocation::Query => {
-            quote!(crate::runtime::encoding::query_param(&mut request.query, #wire, value, #style, #explode);)
+            quote!(encoding::query_param(&mut request.query, #wire, value, #style, #explode);)
         }
         ParamLocation::Header => {
-            quote!(request.headers.push((#wire.to_owned(), crate::runtime::encoding::header_value(value, #explode)));)
+            quote!(request.headers.push((#wire.to_owned(), encoding::header_value(value, #explode)));)
         }
         ParamLocation::Cookie => {
-            quote!(request.cookies.push((#wire.to_owned(), crate::runtime::encoding::to_text(value)));)
+            quote!(request.cookies.push((#wire.to_owned(), encoding::to_text(value)));)
         }
         ParamLocation::Path => quote!(),
     };
     if param.required {
         quote! {
             {
-                let value = &params.#field;
+                let value = &self.#field;
                 #add
             }
         }
     } else {
         quote! {
-            if let Some(value) = &params.#field {
+            if let Some(value) = &self.#field {
                 #add
             }
         }
     }
 }
 
-fn multipart_tokens(api: &Api, body: &crate::ir::RequestBody) -> TokenStream {
-    let TypeRef::Named(id) = &body.ty else {
-        return quote!(Body::Multipart(Vec::new()));
-    };
-    let TypeKind::Struct(s) = &api.types[id.0].kind else {
-        return quote!(Body::Multipart(Vec::new()));
-    };
-    if s.fields.is_empty() {
+/// The fields of a multipart body's struct (none when the body is not a struct).
+fn multipart_fields<'a>(api: &'a Api, body: &RequestBody) -> &'a [crate::ir::Field] {
+    match &body.ty {
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Struct(s) => &s.fields,
+            _ => &[],
+        },
+        _ => &[],
+    }
+}
+
+fn multipart_tokens(api: &Api, body: &RequestBody) -> TokenStream {
+    let fields = multipart_fields(api, body);
+    if fields.is_empty() {
         // A schema without properties: an empty form (the body value carries nothing).
         return quote!({
             let _ = body;
             Body::Multipart(Vec::new())
         });
     }
-    let parts = s.fields.iter().map(|field| {
+    let parts = fields.iter().map(|field| {
         let name = ident(&field.rust_name);
         let wire = lit(&field.wire_name);
         let is_file = body.file_fields.contains(&field.wire_name);
         let push = match (&field.ty, is_file) {
             (TypeRef::Vec(_), true) => quote! {
                 for data in value {
-                    parts.push(crate::runtime::http::MultipartPart::file(#wire, data.clone()));
+                    parts.push(MultipartPart::file(#wire, data.clone()));
                 }
             },
-            (_, true) => quote!(parts.push(crate::runtime::http::MultipartPart::file(#wire, value.clone()));),
-            _ => quote!(parts.push(crate::runtime::http::MultipartPart::text(#wire, crate::runtime::encoding::to_text(value)));),
+            (_, true) => quote!(parts.push(MultipartPart::file(#wire, value.clone()));),
+            _ => quote!(parts.push(MultipartPart::text(#wire, encoding::to_text(value)));),
         };
         if field.optional {
             quote! {

@@ -150,7 +150,35 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
             ));
         }
     }
+    text.push_str("\n\n# Quickstart\n\n");
+    text.push_str(&super::client::quickstart(
+        api,
+        &options.crate_name.replace('-', "_"),
+    ));
     let inner_docs = inner(doc_lines(&text));
+    // Every third-party type of the public API, so callers need no dependency of their
+    // own (and no matching version) to name them.
+    let mut reexports = vec![
+        quote!(
+            pub use ::bytes::{self, Bytes};
+        ),
+        quote!(
+            pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
+        ),
+        quote!(
+            pub use ::serde_json::{self, Value};
+        ),
+    ];
+    if api.uses.chrono {
+        reexports.push(quote!(
+            pub use ::chrono::{self, DateTime, NaiveDate, Utc};
+        ));
+    }
+    if api.uses.uuid {
+        reexports.push(quote!(
+            pub use ::uuid::{self, Uuid};
+        ));
+    }
     quote! {
         #inner_docs
         #![forbid(unsafe_code)]
@@ -159,8 +187,11 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         pub use ::runtime;
         #[rustfmt::skip]
         pub mod types;
-        pub use client::{Client, DEFAULT_BASE_URL};
-        pub use runtime::{Error, ResponseValue};
+        pub use client::{Call, Client, DEFAULT_BASE_URL};
+        pub use runtime::{
+            Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
+        };
+        #(#reexports)*
     }
 }
 

@@ -110,7 +110,8 @@ pub(crate) fn lit(text: &str) -> Literal {
 /// How a module writes type paths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Paths {
-    /// Inside the `types` module: generated types by bare name, not `crate::types::...`.
+    /// Inside the `types` module: generated types by bare name, not `types::...` (the
+    /// client module imports `crate::types`).
     pub local: bool,
     /// `Option`, `String`, `Vec` and `Box` by their prelude names, as people write them,
     /// not by `::std::` paths: true unless the module defines a type of one of those
@@ -120,7 +121,18 @@ pub(crate) struct Paths {
 
 /// Prelude names a generated type could shadow (types and variants the code names).
 const PRELUDE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "String", "Vec", "Box", "Result", "Ok", "Err",
+    "Option",
+    "Some",
+    "None",
+    "String",
+    "Vec",
+    "Box",
+    "Result",
+    "Ok",
+    "Err",
+    "Into",
+    "IntoIterator",
+    "TryInto",
 ];
 
 impl Paths {
@@ -206,7 +218,7 @@ pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, paths: Paths) -> TokenStream {
             if paths.local {
                 quote!(#name)
             } else {
-                quote!(crate::types::#name)
+                quote!(types::#name)
             }
         }
         TypeRef::Prim(prim) => prim_tokens(*prim, paths),
@@ -240,7 +252,7 @@ pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, paths: Paths) -> TokenStream {
             let rule = if paths.local {
                 quote!(#rule)
             } else {
-                quote!(crate::types::#rule)
+                quote!(types::#rule)
             };
             quote!(crate::runtime::Checked<#inner, #rule>)
         }

@@ -76,9 +76,17 @@ fn type_def(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
         TypeKind::Union(u) if def.role == Role::Outcome => outcome_def(api, paths, u, &name, docs),
         TypeKind::Union(u) => union_def(api, paths, u, &name, docs),
         TypeKind::Alias(ty) => {
+            let rules = match ty {
+                TypeRef::Checked(_, rule) => {
+                    let words = rule_words(&api.rules[rule.0].checks).replace('`', "'");
+                    super::doc_lines(&format!("\nRules: {words}."))
+                }
+                _ => quote!(),
+            };
             let ty = ty_tokens(api, ty, paths);
             quote! {
                 #docs
+                #rules
                 pub type #name = #ty;
             }
         }
@@ -125,11 +133,180 @@ fn struct_def(
     } else {
         quote!()
     };
+    let constructors = constructors(api, paths, def, s);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+        }
+        #constructors
+    }
+}
+
+/// How a constructor or setter takes the value of a field of type `ty`: the argument
+/// type, the expression that turns argument `arg` into the field's value, and whether
+/// that can fail (a constrained value, checked on the way).
+pub(crate) struct Input {
+    /// The argument's type.
+    pub ty: TokenStream,
+    /// The field's value from the argument.
+    pub value: TokenStream,
+    /// The conversion checks the spec's constraints and returns a `Result`.
+    pub fallible: bool,
+}
+
+/// The argument a constructor or setter takes for a field of type `ty` (without the
+/// field's own `Option`): plain inputs where the conversion is obvious (`impl
+/// Into<String>`, any `IntoIterator` for lists), `TryInto` for constrained values.
+pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef, wire: &str, arg: &TokenStream) -> Input {
+    let tokens = ty_tokens(api, ty, paths);
+    let into = paths.pick(quote!(Into), quote!(::std::convert::Into));
+    // What the type is, through aliases (`pub type Tags = Checked<Vec<String>, ..>`).
+    let mut resolved = ty;
+    let mut hops = 0;
+    while let TypeRef::Named(id) = resolved {
+        match &api.types[id.0].kind {
+            TypeKind::Alias(target) if hops < 16 => {
+                resolved = target;
+                hops += 1;
+            }
+            _ => break,
+        }
+    }
+    match resolved {
+        TypeRef::Prim(crate::ir::Prim::String | crate::ir::Prim::Bytes) | TypeRef::Box(_) => {
+            Input {
+                ty: quote!(impl #into<#tokens>),
+                value: quote!(#arg.into()),
+                fallible: false,
+            }
+        }
+        TypeRef::Vec(item) if !matches!(**item, TypeRef::Checked(..)) => {
+            let item = ty_tokens(api, item, paths);
+            let iter = paths.pick(quote!(IntoIterator), quote!(::std::iter::IntoIterator));
+            Input {
+                ty: quote!(impl #iter<Item = impl #into<#item>>),
+                value: quote!(#arg.into_iter().map(#into::into).collect()),
+                fallible: false,
+            }
+        }
+        TypeRef::Checked(..) => {
+            let wire = lit(wire);
+            Input {
+                ty: {
+                    let try_into = paths.pick(quote!(TryInto), quote!(::std::convert::TryInto));
+                    quote!(impl #try_into<#tokens, Error: #into<crate::runtime::ValidationError>>)
+                },
+                value: quote!(crate::runtime::validate::field(#wire, #arg)?),
+                fallible: true,
+            }
+        }
+        _ => Input {
+            ty: tokens,
+            value: arg.clone(),
+            fallible: false,
+        },
+    }
+}
+
+/// The `with_*` setter of the field `rust_name` (`r#type` -> `with_type`, `_2fa` ->
+/// `with_2fa`).
+pub(crate) fn with_setter(rust_name: &str) -> proc_macro2::Ident {
+    let bare = rust_name.trim_start_matches("r#").trim_start_matches('_');
+    format_ident!("with_{}", bare)
+}
+
+/// `new` with the required fields and a `with_*` setter per optional one.
+fn constructors(api: &Api, paths: Paths, def: &TypeDef, s: &Struct) -> TokenStream {
+    let none = paths.pick(quote!(None), quote!(::std::option::Option::None));
+    let some = paths.pick(quote!(Some), quote!(::std::option::Option::Some));
+    let ok = paths.pick(quote!(Ok), quote!(::std::result::Result::Ok));
+    let result = paths.pick(quote!(Result), quote!(::std::result::Result));
+    let mut args = Vec::new();
+    let mut values = Vec::new();
+    let mut fallible = false;
+    let mut setters = Vec::new();
+    for field in &s.fields {
+        let name = ident(&field.rust_name);
+        if field.optional {
+            values.push(quote!(#name: #none));
+            let bare = field.rust_name.trim_start_matches("r#");
+            let setter = with_setter(&field.rust_name);
+            let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
+            let (ty, value) = (input.ty, input.value);
+            let doc = super::doc_lines(&format!("Sets [`{bare}`](Self::{name})."));
+            setters.push(if input.fallible {
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, #name: #ty) -> #result<Self, crate::runtime::ValidationError> {
+                        self.#name = #some(#value);
+                        #ok(self)
+                    }
+                }
+            } else {
+                quote! {
+                    #doc
+                    pub fn #setter(mut self, #name: #ty) -> Self {
+                        self.#name = #some(#value);
+                        self
+                    }
+                }
+            });
+        } else if field.nullable {
+            let ty = ty_tokens(api, &field.ty, paths);
+            let option = paths.option();
+            args.push(quote!(#name: #option<#ty>));
+            values.push(quote!(#name));
+        } else {
+            let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
+            fallible |= input.fallible;
+            let (ty, value) = (input.ty, input.value);
+            args.push(quote!(#name: #ty));
+            if value.to_string() == name.to_string() {
+                values.push(quote!(#name));
+            } else {
+                values.push(quote!(#name: #value));
+            }
+        }
+    }
+    if let Some(_extra) = &s.extra {
+        let field_name = format_ident!("{}", extra_field_name(s));
+        values.push(quote!(#field_name: ::std::collections::BTreeMap::new()));
+    }
+    let type_name = &def.name;
+    let lint = if args.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required property")])
+    } else {
+        quote!()
+    };
+    let new = if fallible {
+        let doc = super::doc_lines(&format!(
+            "A `{type_name}` from its required properties, checked against the spec's constraints."
+        ));
+        quote! {
+            #doc
+            #lint
+            pub fn new(#(#args),*) -> #result<Self, crate::runtime::ValidationError> {
+                #ok(Self { #(#values),* })
+            }
+        }
+    } else {
+        let doc = super::doc_lines(&format!("A `{type_name}` from its required properties."));
+        quote! {
+            #doc
+            #lint
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#values),* }
+            }
+        }
+    };
+    let name = ident(&def.name);
+    quote! {
+        impl #name {
+            #new
+            #(#setters)*
         }
     }
 }
@@ -251,6 +428,7 @@ fn union_def(
             /// Untagged: deserializing tries the variants in order and takes the first that fits.
             #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants(#types),)*
             }
@@ -270,6 +448,7 @@ fn union_def(
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants(#types),)*
         }
@@ -306,6 +485,7 @@ fn outcome_def(
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
         }
@@ -318,8 +498,9 @@ fn rule_def(api: &Api, paths: Paths, rule: &RuleDef) -> TokenStream {
     let label = lit(&rule.label);
     let body = checks_tokens(&quote!(value), &rule.ty, &rule.checks);
     let doc = super::doc_lines(&format!(
-        "The spec's constraints for `{}`.",
-        rule.label.replace('`', "'")
+        "The spec's constraints for `{}`: {}.",
+        rule.label.replace('`', "'"),
+        rule_words(&rule.checks).replace('`', "'")
     ));
     quote! {
         #doc
@@ -332,6 +513,76 @@ fn rule_def(api: &Api, paths: Paths, rule: &RuleDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The rules of `checks` in words: `at least 6 items; each item: at most 5 characters`.
+pub(crate) fn rule_words(checks: &Checks) -> String {
+    let number = |n: f64| {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            format!("{}", n as i64)
+        } else {
+            n.to_string()
+        }
+    };
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut words: Vec<String> = checks
+        .here
+        .iter()
+        .map(|check| match check {
+            Check::MinItems(n) => format!("at least {}", plural(*n, "item", "items")),
+            Check::MaxItems(n) => format!("at most {}", plural(*n, "item", "items")),
+            Check::UniqueItems => "no item twice".to_owned(),
+            Check::MinLength(n) => format!("at least {}", plural(*n, "character", "characters")),
+            Check::MaxLength(n) => format!("at most {}", plural(*n, "character", "characters")),
+            Check::Pattern(pattern) => format!("matches `{pattern}`"),
+            Check::Minimum(bound, false) => format!("at least {}", number(*bound)),
+            Check::Minimum(bound, true) => format!("greater than {}", number(*bound)),
+            Check::Maximum(bound, false) => format!("at most {}", number(*bound)),
+            Check::Maximum(bound, true) => format!("less than {}", number(*bound)),
+            Check::MultipleOf(divisor) => format!("a multiple of {}", number(*divisor)),
+            Check::MinProperties(n) => format!("at least {}", plural(*n, "property", "properties")),
+            Check::MaxProperties(n) => format!("at most {}", plural(*n, "property", "properties")),
+            Check::OneOfValues(texts) => format!("one of {}", texts.join(", ")),
+            Check::KeyPattern(pattern) => format!("keys match `{pattern}`"),
+            Check::DependentRequired(rules) => rules
+                .iter()
+                .map(|(name, needs)| {
+                    format!(
+                        "`{name}` requires {}",
+                        needs
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Check::Contains { allowed, min, max } => {
+                let count = match max {
+                    Some(max) => format!("{min} to {max}"),
+                    None => format!("at least {min}"),
+                };
+                format!("{count} items equal to {}", allowed.join(" or "))
+            }
+        })
+        .collect();
+    if let Some(items) = &checks.items {
+        if !items.is_empty() {
+            words.push(format!("each item: {}", rule_words(items)));
+        }
+    }
+    if let Some(values) = &checks.values {
+        if !values.is_empty() {
+            words.push(format!("each value: {}", rule_words(values)));
+        }
+    }
+    for (index, member) in &checks.members {
+        if !member.is_empty() {
+            words.push(format!("item {index}: {}", rule_words(member)));
+        }
+    }
+    words.join("; ")
 }
 
 /// Statements checking `value` (an expression of type `&ty`) against `checks`.

@@ -8,9 +8,9 @@ use super::types::Ctx;
 use super::Lowerer;
 use crate::diag::child;
 use crate::ir::{
-    BodyKind, Docs, ErrorType, Field, Method, Operation, Param, ParamLocation, ParamStyle, Prim,
-    RequestBody, Response, ResponseKind, SecurityKind, SecurityScheme, StatusMatch, Struct,
-    SuccessType, TypeKind, TypeRef, Webhook,
+    BodyKind, Docs, ErrorType, Field, Method, Operation, Param, ParamLocation, ParamStyle,
+    PathTemplate, Prim, RequestBody, Response, ResponseKind, SecurityKind, SecurityScheme,
+    StatusMatch, Struct, SuccessType, TypeKind, TypeRef, Webhook,
 };
 use crate::names::{self, Namer};
 use crate::refs;
@@ -296,30 +296,19 @@ impl Lowerer<'_> {
                 }
             }
         }
-        // The generated method body uses `request`, `response` and `request_path` as locals.
-        let mut arg_names = Namer::with_reserved(&[
-            "self",
-            "params",
-            "body",
-            "request",
-            "response",
-            "request_path",
-        ]);
-        let mut field_names = Namer::new();
+        // Every parameter is a field of the operation's parameters struct and, when
+        // required, an argument of its method (beside `self` and `body`).
+        let mut field_names = Namer::with_reserved(&["self", "body"]);
         let mut params = Vec::new();
-        let template_params = template_names(path);
+        let template = PathTemplate::parse(path);
+        let template_params: Vec<String> = template.params().map(str::to_owned).collect();
         for (name, location, pointer) in &param_pointers {
             let Some(param) =
                 self.lower_param(name, location, pointer, &type_base, &template_params)
             else {
                 continue;
             };
-            let namer = if param.location == ParamLocation::Path {
-                &mut arg_names
-            } else {
-                &mut field_names
-            };
-            let rust_name = namer.claim(&param.rust_name);
+            let rust_name = field_names.claim(&param.rust_name);
             params.push(Param { rust_name, ..param });
         }
         for name in &template_params {
@@ -332,7 +321,7 @@ impl Lowerer<'_> {
                     format!("path template `{path}` uses `{{{name}}}` but no path parameter `{name}` is defined; added as a string"),
                 );
                 params.push(Param {
-                    rust_name: arg_names.claim(&names::snake_name(name)),
+                    rust_name: field_names.claim(&names::snake_name(name)),
                     wire_name: name.clone(),
                     location: ParamLocation::Path,
                     ty: TypeRef::Prim(Prim::String),
@@ -350,11 +339,10 @@ impl Lowerer<'_> {
                 .unwrap_or(usize::MAX),
             _ => usize::MAX,
         });
-        let params_type = if params.iter().any(|p| p.location != ParamLocation::Path) {
+        let params_type = {
             let id = self.add_type(&format!("{type_base}Params"), op_pointer);
             let fields = params
                 .iter()
-                .filter(|p| p.location != ParamLocation::Path)
                 .map(|p| Field {
                     rust_name: p.rust_name.clone(),
                     wire_name: p.wire_name.clone(),
@@ -371,14 +359,13 @@ impl Lowerer<'_> {
                 deny_unknown: false,
             });
             def.docs.text = format!(
-                "Query, header and cookie parameters of [`Client::{}`](crate::Client::{}).",
+                "The parameters of [`Client::{}`](crate::Client::{}), for building a call \
+                 as one value: `client.send(params)`.",
                 rust_name.trim_start_matches("r#"),
                 rust_name.trim_start_matches("r#")
             );
             def.role = crate::ir::Role::Params;
-            Some(id)
-        } else {
-            None
+            id
         };
 
         let body = match op.get("requestBody") {
@@ -396,6 +383,7 @@ impl Lowerer<'_> {
             operation_id,
             method,
             path: path.to_owned(),
+            template,
             docs,
             params,
             params_type,
@@ -871,20 +859,6 @@ impl Lowerer<'_> {
             }
         }
     }
-}
-
-/// Names of `{params}` in a path template, in order.
-pub(crate) fn template_names(path: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        names.push(rest[start + 1..start + len].to_owned());
-        rest = &rest[start + len + 1..];
-    }
-    names
 }
 
 /// The media type to use among `media` and how to encode it. JSON is preferred.

@@ -4,11 +4,36 @@
 //! Every parameter and body kind.
 //!
 //! Generated from `tests/fixtures/specs/operations.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart(pet_id: String, index: i32, tags: Vec < String >, size: fixture_operations :: types :: GetPhotoSize) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! let client = fixture_operations::Client::new()
+//!     .with_api_key(std::env::var("API_TOKEN")?);
+//! let response = client.get_photo(pet_id, index, tags).size(size)
+//!     .timeout(Duration::from_secs(30))
+//!     .await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+
 #[rustfmt::skip]
 pub mod client;
+
 pub use ::runtime;
+
 #[rustfmt::skip]
 pub mod types;
-pub use client::{Client, DEFAULT_BASE_URL};
-pub use runtime::{Error, ResponseValue};
+
+pub use ::bytes::{self, Bytes};
+pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
+pub use ::serde_json::{self, Value};
+pub use client::{Call, Client, DEFAULT_BASE_URL};
+pub use runtime::{
+    Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
+};

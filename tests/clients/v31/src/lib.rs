@@ -10,11 +10,35 @@
 //! The provider calls these; their payload types are in [`types`].
 //!
 //! - `thingChanged` (POST): payload `types::Event` — A thing changed.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! # async fn quickstart(id: String) -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//!
+//! let client = fixture_v31::Client::new();
+//! let response = client.get_thing(id)
+//!     .timeout(Duration::from_secs(30))
+//!     .await?;
+//! println!("{}", response.status());
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
+
 #[rustfmt::skip]
 pub mod client;
+
 pub use ::runtime;
+
 #[rustfmt::skip]
 pub mod types;
-pub use client::{Client, DEFAULT_BASE_URL};
-pub use runtime::{Error, ResponseValue};
+
+pub use ::bytes::{self, Bytes};
+pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
+pub use ::serde_json::{self, Value};
+pub use client::{Call, Client, DEFAULT_BASE_URL};
+pub use runtime::{
+    Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
+};

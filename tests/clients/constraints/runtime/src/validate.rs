@@ -69,6 +69,45 @@ impl fmt::Display for ValidationError {
 
 impl ::std::error::Error for ValidationError {}
 
+/// Lets `TryInto<Checked<..>, Error: Into<ValidationError>>` take an already checked
+/// value (whose conversion cannot fail) as well as a plain one.
+impl From<::std::convert::Infallible> for ValidationError {
+    fn from(never: ::std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+impl ValidationError {
+    /// The same violations with the paths that start at `from` (a rule's label) starting
+    /// at `to` instead (the field the value is for).
+    pub fn relabel(mut self, from: &str, to: &str) -> Self {
+        if from == to {
+            return self;
+        }
+        for violation in &mut self.violations {
+            if let Some(rest) = violation.path.strip_prefix(from) {
+                if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
+                    violation.path = format!("{to}{rest}");
+                }
+            }
+        }
+        self
+    }
+}
+
+/// The value for the field `name` (its wire name) as the field's [`Checked`] type: the
+/// plain value is checked, an already checked one taken as it is. Errors name the field.
+/// Generated constructors and setters call this for constrained fields.
+pub fn field<T, R, V>(name: &str, value: V) -> Result<Checked<T, R>, ValidationError>
+where
+    R: Rule<T>,
+    V: TryInto<Checked<T, R>, Error: Into<ValidationError>>,
+{
+    value
+        .try_into()
+        .map_err(|error| error.into().relabel(R::LABEL, name))
+}
+
 fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 {
         one
@@ -416,6 +455,12 @@ impl_number!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
     /// to give every violation its full path (`tags[2]: ...`).
     static LAST_VIOLATIONS: ::std::cell::RefCell<Option<ValidationError>> =
         const { ::std::cell::RefCell::new(None) };
+}
+
+/// The message of the last failed `Checked` deserialization on this thread, without
+/// taking it (a struct's field reader checks whether an error is that one).
+pub(crate) fn last_violations_message() -> Option<String> {
+    LAST_VIOLATIONS.with(|last| last.borrow().as_ref().map(ToString::to_string))
 }
 
 /// Takes (and clears) the violations of the last failed `Checked` deserialization.

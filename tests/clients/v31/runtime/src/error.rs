@@ -18,10 +18,40 @@ use ::reqwest::StatusCode;
 /// Longest body prefix, in bytes, that messages quote.
 const SNIPPET_LIMIT: usize = 512;
 
-/// Everything an operation can fail with.
+/// Where an error happened: the operation's Rust name, HTTP method and path template
+/// (never the expanded path or its query, which may hold secrets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The Rust method name, e.g. `custom_model_create`.
+    pub name: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path as the spec writes it, e.g. `/pets/{petId}`.
+    pub path_template: &'static str,
+}
+
+impl fmt::Display for OperationInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} {})", self.name, self.method, self.path_template)
+    }
+}
+
+/// What an operation call failed with: the operation it happened in and what happened
+/// ([`ErrorKind`]).
+///
+/// `Display` prints one line for this level (`get_pet (GET /pets/{petId}): unexpected
+/// status 404 Not Found: ...`); the cause, when there is one (a transport failure, the
+/// violations of a refused request), is [`source`](::std::error::Error::source), so
+/// `anyhow`'s `{:?}` and similar reporters print each level once.
 ///
 /// `E` is the operation's typed error body: the schema(s) of its documented non-2xx
 /// responses, or [`Infallible`] when it documents none.
+pub struct Error<E = Infallible> {
+    operation: Option<OperationInfo>,
+    kind: ErrorKind<E>,
+}
+
+/// What went wrong in a call.
 ///
 /// The parts of a response are boxed so the error stays small (a `Result` carrying it
 /// stays cheap to move, whatever `E` is).
@@ -30,14 +60,12 @@ const SNIPPET_LIMIT: usize = 512;
     clippy::enum_variant_names,
     reason = "`ErrorResponse` is the established name of this variant in generated clients"
 )]
-pub enum Error<E = Infallible> {
+pub enum ErrorKind<E = Infallible> {
     /// Refused before sending: the request breaks the spec (holds every violation).
     InvalidRequest(super::validate::ValidationError),
     /// The operation requires credentials (the security schemes named) that the client
     /// was not given. Nothing was sent.
     MissingCredentials {
-        /// The operation's Rust method name.
-        operation: &'static str,
         /// The alternatives the spec allows, e.g. `bearerAuth or (apiKey and appId)`.
         schemes: String,
     },
@@ -82,60 +110,157 @@ pub enum Error<E = Infallible> {
     },
 }
 
+/// Response headers that carry a request id, in the order they are looked up.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "x-amzn-requestid",
+    "x-amz-request-id",
+    "x-github-request-id",
+    "x-ms-request-id",
+    "x-correlation-id",
+    "x-trace-id",
+    "cf-ray",
+];
+
 impl<E> Error<E> {
+    /// An error of `kind` that no operation is attached to yet (the client attaches the
+    /// operation before the caller sees it).
+    pub fn new(kind: ErrorKind<E>) -> Self {
+        Self {
+            operation: None,
+            kind,
+        }
+    }
+
+    /// The same error, said to have happened in `operation`.
+    pub fn in_operation(mut self, operation: OperationInfo) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// The operation the error happened in.
+    pub fn operation(&self) -> Option<&OperationInfo> {
+        self.operation.as_ref()
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> &ErrorKind<E> {
+        &self.kind
+    }
+
+    /// What happened, by value (to take a typed error body out, say).
+    pub fn into_kind(self) -> ErrorKind<E> {
+        self.kind
+    }
+
     /// The HTTP status of the response this error is about, if a response was received.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::ErrorResponse(value, _) => Some(value.status()),
-            Self::UnexpectedStatus { status, .. } | Self::InvalidResponse { status, .. } => {
-                Some(*status)
-            }
-            Self::InvalidRequest(_)
-            | Self::MissingCredentials { .. }
-            | Self::Transport { .. }
-            | Self::Timeout { .. } => None,
+        match &self.kind {
+            ErrorKind::ErrorResponse(value, _) => Some(value.status()),
+            ErrorKind::UnexpectedStatus { status, .. }
+            | ErrorKind::InvalidResponse { status, .. } => Some(*status),
+            ErrorKind::InvalidRequest(_)
+            | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::Transport { .. }
+            | ErrorKind::Timeout { .. } => None,
         }
     }
 
     /// The headers of the response this error is about, if a response was received.
     pub fn headers(&self) -> Option<&HeaderMap> {
-        match self {
-            Self::ErrorResponse(value, _) => Some(value.headers()),
-            Self::UnexpectedStatus { headers, .. } | Self::InvalidResponse { headers, .. } => {
-                Some(headers)
-            }
-            Self::InvalidRequest(_)
-            | Self::MissingCredentials { .. }
-            | Self::Transport { .. }
-            | Self::Timeout { .. } => None,
+        match &self.kind {
+            ErrorKind::ErrorResponse(value, _) => Some(value.headers()),
+            ErrorKind::UnexpectedStatus { headers, .. }
+            | ErrorKind::InvalidResponse { headers, .. } => Some(headers),
+            ErrorKind::InvalidRequest(_)
+            | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::Transport { .. }
+            | ErrorKind::Timeout { .. } => None,
         }
     }
 
     /// The raw body of the response this error is about, if a response was received.
     pub fn body(&self) -> Option<&Bytes> {
-        match self {
-            Self::ErrorResponse(_, body)
-            | Self::UnexpectedStatus { body, .. }
-            | Self::InvalidResponse { body, .. } => Some(body),
-            Self::InvalidRequest(_)
-            | Self::MissingCredentials { .. }
-            | Self::Transport { .. }
-            | Self::Timeout { .. } => None,
+        match &self.kind {
+            ErrorKind::ErrorResponse(_, body)
+            | ErrorKind::UnexpectedStatus { body, .. }
+            | ErrorKind::InvalidResponse { body, .. } => Some(body),
+            ErrorKind::InvalidRequest(_)
+            | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::Transport { .. }
+            | ErrorKind::Timeout { .. } => None,
         }
+    }
+
+    /// The response body as text (invalid UTF-8 replaced), if a response was received.
+    pub fn body_text(&self) -> Option<String> {
+        self.body()
+            .map(|body| String::from_utf8_lossy(body).into_owned())
+    }
+
+    /// The response body parsed as JSON into `T`, if a response was received (for
+    /// error bodies the spec does not describe).
+    pub fn body_json<T: ::serde::de::DeserializeOwned>(
+        &self,
+    ) -> Option<Result<T, ::serde_json::Error>> {
+        self.body().map(|body| ::serde_json::from_slice(body))
+    }
+
+    /// The id the server gave the request (`x-request-id`, `x-amzn-requestid`,
+    /// `x-github-request-id` and the like), for support tickets and logs.
+    pub fn request_id(&self) -> Option<&str> {
+        let headers = self.headers()?;
+        REQUEST_ID_HEADERS
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok())
     }
 
     /// How many attempts were made, for the errors that happen while sending.
     pub fn attempts(&self) -> Option<u32> {
-        match self {
-            Self::Transport { attempts, .. } | Self::Timeout { attempts, .. } => Some(*attempts),
+        match &self.kind {
+            ErrorKind::Transport { attempts, .. } | ErrorKind::Timeout { attempts, .. } => {
+                Some(*attempts)
+            }
             _ => None,
+        }
+    }
+
+    /// Whether the call timed out.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, ErrorKind::Timeout { .. })
+    }
+
+    /// Whether the call failed to connect to the server.
+    pub fn is_connect(&self) -> bool {
+        matches!(&self.kind, ErrorKind::Transport { source, .. } if source.is_connect())
+    }
+
+    /// Whether trying the same call again later may succeed: a timeout, a failed
+    /// connection, or status 408, 429, 500, 502, 503 or 504. (The client already
+    /// retried as its [`RetryPolicy`](super::RetryPolicy) allows.)
+    pub fn is_retryable(&self) -> bool {
+        match &self.kind {
+            ErrorKind::Timeout { .. } => true,
+            ErrorKind::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+            _ => self
+                .status()
+                .is_some_and(|status| matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),
         }
     }
 
     /// The typed error body of a documented error response.
     pub fn error_body(&self) -> Option<&E> {
-        match self {
-            Self::ErrorResponse(value, _) => Some(value),
+        match &self.kind {
+            ErrorKind::ErrorResponse(value, _) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The violations of a request refused before sending.
+    pub fn validation(&self) -> Option<&super::validate::ValidationError> {
+        match &self.kind {
+            ErrorKind::InvalidRequest(error) => Some(error),
             _ => None,
         }
     }
@@ -145,56 +270,73 @@ impl Error<Infallible> {
     /// The same error as the error type of an operation with typed error bodies.
     /// (An `Error<Infallible>` can never hold an `ErrorResponse`.)
     pub fn widen<E>(self) -> Error<E> {
-        match self {
-            Self::InvalidRequest(error) => Error::InvalidRequest(error),
-            Self::MissingCredentials { operation, schemes } => {
-                Error::MissingCredentials { operation, schemes }
-            }
-            Self::Transport { source, attempts } => Error::Transport { source, attempts },
-            Self::Timeout { elapsed, attempts } => Error::Timeout { elapsed, attempts },
-            Self::ErrorResponse(value, _) => match value.body {},
-            Self::UnexpectedStatus {
+        let kind = match self.kind {
+            ErrorKind::InvalidRequest(error) => ErrorKind::InvalidRequest(error),
+            ErrorKind::MissingCredentials { schemes } => ErrorKind::MissingCredentials { schemes },
+            ErrorKind::Transport { source, attempts } => ErrorKind::Transport { source, attempts },
+            ErrorKind::Timeout { elapsed, attempts } => ErrorKind::Timeout { elapsed, attempts },
+            ErrorKind::ErrorResponse(value, _) => match value.body {},
+            ErrorKind::UnexpectedStatus {
                 status,
                 headers,
                 body,
-            } => Error::UnexpectedStatus {
+            } => ErrorKind::UnexpectedStatus {
                 status,
                 headers,
                 body,
             },
-            Self::InvalidResponse {
+            ErrorKind::InvalidResponse {
                 status,
                 headers,
                 body,
                 message,
-            } => Error::InvalidResponse {
+            } => ErrorKind::InvalidResponse {
                 status,
                 headers,
                 body,
                 message,
             },
+        };
+        Error {
+            operation: self.operation,
+            kind,
         }
     }
 }
 
 impl<E> From<super::validate::ValidationError> for Error<E> {
     fn from(error: super::validate::ValidationError) -> Self {
-        Self::InvalidRequest(error)
+        Self::new(ErrorKind::InvalidRequest(error))
+    }
+}
+
+impl<E> From<ErrorKind<E>> for Error<E> {
+    fn from(kind: ErrorKind<E>) -> Self {
+        Self::new(kind)
     }
 }
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(operation) = &self.operation {
+            write!(f, "{operation}: ")?;
+        }
+        fmt::Display::fmt(&self.kind, f)
+    }
+}
+
+impl<E> fmt::Display for ErrorKind<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // The violations are the source: this level says what happened.
             Self::InvalidRequest(error) => write!(f, "invalid request, nothing was sent: {error}"),
-            Self::MissingCredentials { operation, schemes } => write!(
+            Self::MissingCredentials { schemes } => write!(
                 f,
-                "operation `{operation}` requires credentials for {schemes}, \
-                 which the client was not given; nothing was sent"
+                "requires credentials for {schemes}, which the client was not given; \
+                 nothing was sent"
             ),
-            Self::Transport { source, attempts } => {
-                write!(f, "transport error ({}): ", Attempts(*attempts))?;
-                write_chain(f, source)
+            Self::Transport { attempts, .. } => {
+                write!(f, "transport error ({})", Attempts(*attempts))
             }
             Self::Timeout { elapsed, attempts } => write!(
                 f,
@@ -222,19 +364,6 @@ impl<E> fmt::Display for Error<E> {
     }
 }
 
-/// The error's message followed by those of its causes, `: `-separated. The causes are
-/// part of the message because the top-level reqwest messages alone ("error sending
-/// request") do not say what went wrong.
-fn write_chain(f: &mut fmt::Formatter<'_>, error: &::reqwest::Error) -> fmt::Result {
-    write!(f, "{error}")?;
-    let mut cause = ::std::error::Error::source(error);
-    while let Some(error) = cause {
-        write!(f, ": {error}")?;
-        cause = error.source();
-    }
-    Ok(())
-}
-
 struct Attempts(u32);
 
 impl fmt::Display for Attempts {
@@ -248,11 +377,19 @@ impl fmt::Display for Attempts {
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ErrorKind<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InvalidRequest(error) => f.debug_tuple("InvalidRequest").field(error).finish(),
-            Self::MissingCredentials { operation, schemes } => f
+            Self::MissingCredentials { schemes } => f
                 .debug_struct("MissingCredentials")
-                .field("operation", operation)
                 .field("schemes", schemes)
                 .finish(),
             Self::Transport { source, attempts } => f
@@ -298,9 +435,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
 
 impl<E: fmt::Debug> ::std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        match self {
-            Self::InvalidRequest(error) => Some(error),
-            Self::Transport { source, .. } => Some(source),
+        match &self.kind {
+            ErrorKind::Transport { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -14,6 +14,6 @@ pub mod model;
 pub mod validate;
 pub mod values;
 
-pub use error::{Error, ResponseValue};
-pub use http::{Call, ClientCore, Credential, RequestOptions, RetryPolicy, Secret};
+pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
+pub use http::{CallFuture, ClientCore, Credential, Endpoint, RequestOptions, RetryPolicy, Secret};
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};

@@ -252,7 +252,7 @@ impl<'de> Visitor<'de> for StructVisitor<'_, '_, 'de> {
                     if slot.is_set() {
                         return Err(de::Error::duplicate_field(fields[index]));
                     }
-                    map.next_value_seed(Fill(slot))?;
+                    map.next_value_seed(Fill(slot, fields[index]))?;
                 }
                 Key::Other(key) => {
                     if self.other.denies() {
@@ -269,15 +269,25 @@ impl<'de> Visitor<'de> for StructVisitor<'_, '_, 'de> {
     }
 }
 
-/// Reads a property's value into its slot.
-struct Fill<'a, 'de>(&'a mut dyn Slot<'de>);
+/// Reads a property's value into its slot (the property's wire name beside it).
+struct Fill<'a, 'de>(&'a mut dyn Slot<'de>, &'static str);
 
 impl<'de> DeserializeSeed<'de> for Fill<'_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
-        self.0.fill(&mut erased).map_err(de::Error::custom)
+        self.0.fill(&mut erased).map_err(|error| {
+            // A constrained value of this very property was refused: its message gets
+            // the property's name, so even a plain `serde_json::from_str` says which
+            // field broke which rule (`clipIds: expected at least 6 items, got 5`).
+            let message = error.to_string();
+            if crate::validate::last_violations_message().is_some_and(|last| last == message) {
+                de::Error::custom(format_args!("{}: {message}", self.1))
+            } else {
+                de::Error::custom(message)
+            }
+        })
     }
 }
 
