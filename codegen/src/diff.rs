@@ -562,6 +562,16 @@ impl Report {
         self.changes.iter().any(|c| c.severity.at_least(threshold))
     }
 
+    /// The number of changes whose wire verdict is `severity`.
+    pub fn count_wire(&self, severity: Severity) -> usize {
+        self.changes.iter().filter(|c| c.wire == severity).count()
+    }
+
+    /// True when some change's wire verdict is `threshold` or more severe.
+    pub fn has_wire(&self, threshold: Severity) -> bool {
+        self.changes.iter().any(|c| c.wire.at_least(threshold))
+    }
+
     /// The suggested version bump (see the module docs for the rule).
     pub fn semver_bump(&self) -> Bump {
         if self.changes.is_empty() {
@@ -588,10 +598,13 @@ impl Report {
 
     fn counts_line(&self) -> String {
         format!(
-            "{} breaking, {} needs review, {} non-breaking",
+            "Rust: {} breaking, {} needs review, {} non-breaking; wire: {} breaking, {} needs review, {} non-breaking",
             self.count(Severity::Breaking),
             self.count(Severity::NeedsReview),
-            self.count(Severity::NonBreaking)
+            self.count(Severity::NonBreaking),
+            self.count_wire(Severity::Breaking),
+            self.count_wire(Severity::NeedsReview),
+            self.count_wire(Severity::NonBreaking)
         )
     }
 
@@ -621,8 +634,8 @@ impl Report {
             out.push_str(&format!("\n{} ({}):\n", severity.title(), group.len()));
             for change in group {
                 out.push_str(&format!(
-                    "  - {}: {} [{}]\n",
-                    change.location, change.message, change.kind
+                    "  - {}: {} [{}; wire: {}]\n",
+                    change.location, change.message, change.kind, change.wire
                 ));
             }
         }
@@ -638,10 +651,13 @@ impl Report {
         }
         let bump = self.semver_bump();
         out.push_str(&format!(
-            "**{}** breaking, **{}** needs review, **{}** non-breaking. Suggested version bump: **{}** ({}).\n",
+            "Rust API: **{}** breaking, **{}** needs review, **{}** non-breaking. Wire: **{}** breaking, **{}** needs review, **{}** non-breaking. Suggested version bump: **{}** ({}).\n",
             self.count(Severity::Breaking),
             self.count(Severity::NeedsReview),
             self.count(Severity::NonBreaking),
+            self.count_wire(Severity::Breaking),
+            self.count_wire(Severity::NeedsReview),
+            self.count_wire(Severity::NonBreaking),
             bump,
             bump.explain()
         ));
@@ -655,16 +671,17 @@ impl Report {
                 continue;
             }
             out.push_str(&format!(
-                "\n### {} ({})\n\n| Change | Where | What |\n| --- | --- | --- |\n",
+                "\n### {} ({})\n\n| Change | Where | What | Wire |\n| --- | --- | --- | --- |\n",
                 severity.title(),
                 group.len()
             ));
             for change in group {
                 out.push_str(&format!(
-                    "| `{}` | {} | {} |\n",
+                    "| `{}` | {} | {} | {} |\n",
                     change.kind,
                     md_code(&change.location),
-                    md_cell(&change.message)
+                    md_cell(&change.message),
+                    change.wire
                 ));
             }
         }
@@ -679,6 +696,7 @@ impl Report {
             .map(|c| {
                 json!({
                     "severity": c.severity.as_str(),
+                    "wire": c.wire.as_str(),
                     "code": c.kind.code(),
                     "location": c.location,
                     "message": c.message,
@@ -691,6 +709,11 @@ impl Report {
                 "breaking": self.count(Severity::Breaking),
                 "needs_review": self.count(Severity::NeedsReview),
                 "non_breaking": self.count(Severity::NonBreaking),
+                "wire": {
+                    "breaking": self.count_wire(Severity::Breaking),
+                    "needs_review": self.count_wire(Severity::NeedsReview),
+                    "non_breaking": self.count_wire(Severity::NonBreaking),
+                },
             },
             "semver_bump": self.semver_bump().as_str(),
             "changes": changes,
@@ -1478,6 +1501,25 @@ fn tightened(side: Side) -> Severity {
     }
 }
 
+/// Wire verdict of a tightened constraint: old callers may send refused values; a
+/// response only narrows.
+fn tightened_wire(side: Side) -> Severity {
+    if side.request {
+        Severity::Breaking
+    } else {
+        Severity::NonBreaking
+    }
+}
+
+/// Wire verdict of a loosened constraint: responses may carry values old readers refuse.
+fn loosened_wire(side: Side) -> Severity {
+    if side.response {
+        Severity::NeedsReview
+    } else {
+        Severity::NonBreaking
+    }
+}
+
 /// Severity of a loosened constraint.
 fn loosened(side: Side) -> Severity {
     if side.response {
@@ -1713,7 +1755,14 @@ impl<'a> Differ<'a> {
                     self.params_type_name(o, false)
                 )
             };
-            self.push(Severity::Breaking, ChangeKind::ParamRemoved, at, message);
+            // A server that no longer reads a parameter may ignore it or refuse it.
+            self.push_wire(
+                Severity::Breaking,
+                Severity::NeedsReview,
+                ChangeKind::ParamRemoved,
+                at,
+                message,
+            );
         }
         for p in &n.params {
             let at = format!("{loc} {}:{}", location_text(p.location), p.wire_name);
@@ -1766,8 +1815,15 @@ impl<'a> Differ<'a> {
                         p.wire_name
                     )
                 };
-                self.push(
+                // On the wire only a parameter that becomes required breaks old callers.
+                let wire = if p.required {
+                    Severity::Breaking
+                } else {
+                    Severity::NonBreaking
+                };
+                self.push_wire(
                     Severity::Breaking,
+                    wire,
                     ChangeKind::ParamRequiredChanged,
                     &at,
                     message,
@@ -1860,8 +1916,14 @@ impl<'a> Differ<'a> {
                     } else {
                         format!("request body is now optional: `{arg_n}` -> `Option<{arg_n}>`")
                     };
-                    self.push(
+                    let wire = if n.required {
+                        Severity::Breaking
+                    } else {
+                        Severity::NonBreaking
+                    };
+                    self.push_wire(
                         Severity::Breaking,
+                        wire,
                         ChangeKind::BodyRequiredChanged,
                         &at,
                         message,
@@ -1955,8 +2017,14 @@ impl<'a> Differ<'a> {
                     Side::RESPONSE,
                 );
             }
-            _ if !err_same => self.push(
+            // Documenting errors where there were none changes no bytes on the wire.
+            _ if !err_same => self.push_wire(
                 Severity::Breaking,
+                if matches!(o.error, ErrorType::None) {
+                    Severity::NonBreaking
+                } else {
+                    Severity::NeedsReview
+                },
                 ChangeKind::ErrorTypeChanged,
                 format!("{loc} error response"),
                 format!(
@@ -2011,9 +2079,9 @@ impl<'a> Differ<'a> {
                     let (in_enum, name) = enum_name(r);
                     let (severity, message) = if in_enum {
                         (
-                            Severity::Breaking,
+                            Severity::NonBreaking,
                             format!(
-                                "response {} added: new variant `{name}::{}`; exhaustive matches must handle it",
+                                "response {} added: new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
                                 status_text(status),
                                 r.variant
                             ),
@@ -2244,6 +2312,11 @@ impl<'a> Differ<'a> {
     }
 
     fn constraint(&mut self, loc: &str, side: Side, direction: Direction, text: String) {
+        let wire = match direction {
+            Direction::Tightened => tightened_wire(side),
+            Direction::Loosened => loosened_wire(side),
+            Direction::Changed => Severity::NeedsReview,
+        };
         let (severity, kind, message) = match direction {
             Direction::Tightened => (
                 tightened(side),
@@ -2264,7 +2337,7 @@ impl<'a> Differ<'a> {
                 ),
             ),
         };
-        self.push(severity, kind, loc, message);
+        self.push_wire(severity, wire, kind, loc, message);
     }
 
     fn compare_here(&mut self, loc: &str, o: &[Check], n: &[Check], side: Side, prefix: &str) {
@@ -2586,8 +2659,16 @@ impl<'a> Differ<'a> {
         let field_loc = |f: &Field| format!("{name}.{}", bare(&f.rust_name));
         for fo in &o.fields {
             if !n.fields.iter().any(|f| f.wire_name == fo.wire_name) {
-                self.push(
+                // Readers of a response lose the value; a server that no longer reads
+                // a request field may ignore it or refuse it.
+                let wire = if side.response {
+                    Severity::Breaking
+                } else {
+                    Severity::NeedsReview
+                };
+                self.push_wire(
                     Severity::Breaking,
+                    wire,
                     ChangeKind::FieldRemoved,
                     field_loc(fo),
                     format!(
@@ -2781,7 +2862,23 @@ impl<'a> Differ<'a> {
                 ),
             )
         };
-        self.push(severity, ChangeKind::FieldRequiredChanged, loc, message);
+        // On the wire: a request value must now carry what old callers may omit (or
+        // may not send `null`), or a response value may now lack what old readers
+        // expect (or be `null`).
+        let request_break = (o.optional && !n.optional) || (o.nullable && !n.nullable);
+        let response_break = (!o.optional && n.optional) || (!o.nullable && n.nullable);
+        let wire = if (side.request && request_break) || (side.response && response_break) {
+            Severity::Breaking
+        } else {
+            Severity::NonBreaking
+        };
+        self.push_wire(
+            severity,
+            wire,
+            ChangeKind::FieldRequiredChanged,
+            loc,
+            message,
+        );
     }
 
     fn compare_enum(&mut self, name: &str, o: &crate::ir::Enum, n: &crate::ir::Enum, side: Side) {
@@ -2807,8 +2904,14 @@ impl<'a> Differ<'a> {
         };
         for vo in &o.variants {
             match n.variants.iter().find(|v| v.value == vo.value) {
-                None => self.push(
+                // Old callers may still send the value; responses only narrow.
+                None => self.push_wire(
                     Severity::Breaking,
+                    if side.request {
+                        Severity::Breaking
+                    } else {
+                        Severity::NonBreaking
+                    },
                     ChangeKind::EnumValueRemoved,
                     format!("{name}::{}", vo.rust_name),
                     format!(
@@ -2885,11 +2988,13 @@ impl<'a> Differ<'a> {
         for vn in &n.variants {
             let loc = format!("{name}::{}", vn.rust_name);
             let Some(vo) = o.variants.iter().find(|v| v.rust_name == vn.rust_name) else {
-                let (severity, message) = if side.response {
+                // The enum is `#[non_exhaustive]`: no Rust code breaks. On the wire, a
+                // client of the old spec may receive a shape it cannot read.
+                let (wire, message) = if side.response {
                     (
-                        Severity::Breaking,
+                        Severity::NeedsReview,
                         format!(
-                            "variant `{}` added on the {} side: the enum is exhaustive, so `match`es must handle it",
+                            "variant `{}` added on the {} side (the enum is `#[non_exhaustive]`); clients of the old spec may receive values they cannot read",
                             vn.rust_name,
                             side.text()
                         ),
@@ -2903,7 +3008,13 @@ impl<'a> Differ<'a> {
                         ),
                     )
                 };
-                self.push(severity, ChangeKind::UnionVariantAdded, loc, message);
+                self.push_wire(
+                    Severity::NonBreaking,
+                    wire,
+                    ChangeKind::UnionVariantAdded,
+                    loc,
+                    message,
+                );
                 continue;
             };
             if vo.tags != vn.tags {

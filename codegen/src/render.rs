@@ -121,7 +121,8 @@ fn unparse(tokens: TokenStream) -> Result<String, String> {
     let mut previous_use = false;
     for item in file.items {
         let is_use = matches!(item, syn::Item::Use(_));
-        if !out.is_empty() && !(is_use && previous_use) {
+        let same_use_group = is_use && previous_use;
+        if !out.is_empty() && !same_use_group {
             out.push('\n');
         }
         previous_use = is_use;

@@ -58,11 +58,11 @@ fn snapshot_settings() -> insta::Settings {
 }
 
 /// The changes of `report` as (severity, kind), for compact assertions.
-fn classes(report: &Report) -> Vec<(Severity, ChangeKind)> {
+fn classes(report: &Report) -> Vec<(Severity, Severity, ChangeKind)> {
     report
         .changes
         .iter()
-        .map(|c| (c.severity, c.kind))
+        .map(|c| (c.severity, c.wire, c.kind))
         .collect()
 }
 
@@ -135,75 +135,91 @@ fn nullable_rewrite_is_equivalent() {
     assert!(report.is_empty(), "{}", report.render_text());
 }
 
-/// Every case's changes, as (severity, kind) in report order.
+/// Every case's changes, as (Rust verdict, wire verdict, kind) in report order.
 #[test]
 fn every_case_is_classified() {
     use ChangeKind as K;
     use Severity::{Breaking as B, NeedsReview as R, NonBreaking as N};
-    let expected: &[(&str, &[(Severity, ChangeKind)])] = &[
-        ("operation-added", &[(N, K::OperationAdded)]),
-        ("operation-removed", &[(B, K::OperationRemoved)]),
-        ("path-changed", &[(R, K::OperationPathChanged)]),
-        ("method-changed", &[(R, K::OperationMethodChanged)]),
-        ("operation-id-changed", &[(B, K::MethodRenamed)]),
-        // A new argument or a new field of the params struct: breaking either way.
-        ("param-added-required", &[(B, K::ParamAdded)]),
-        ("param-added-optional", &[(B, K::ParamAdded)]),
-        ("param-removed", &[(B, K::ParamRemoved)]),
-        ("param-required-changed", &[(B, K::ParamRequiredChanged)]),
-        ("request-field-added-required", &[(B, K::FieldAdded)]),
-        ("request-field-added-optional", &[(B, K::FieldAdded)]),
-        ("request-field-removed", &[(B, K::FieldRemoved)]),
-        ("response-field-added", &[(N, K::FieldAdded)]),
-        ("response-field-removed", &[(B, K::FieldRemoved)]),
-        ("response-field-retyped", &[(B, K::TypeChanged)]),
+    type Class = (Severity, Severity, ChangeKind);
+    let expected: &[(&str, &[Class])] = &[
+        ("operation-added", &[(N, N, K::OperationAdded)]),
+        ("operation-removed", &[(B, B, K::OperationRemoved)]),
+        // Same Rust API, another request on the wire.
+        ("path-changed", &[(R, B, K::OperationPathChanged)]),
+        ("method-changed", &[(R, B, K::OperationMethodChanged)]),
+        // Rust names only: the wire does not see them.
+        (
+            "operation-id-changed",
+            &[(B, N, K::TypeRenamed), (B, N, K::MethodRenamed)],
+        ),
+        // A required parameter is a new argument; an optional one a new setter.
+        ("param-added-required", &[(B, B, K::ParamAdded)]),
+        ("param-added-optional", &[(N, N, K::ParamAdded)]),
+        ("param-removed", &[(B, R, K::ParamRemoved)]),
+        ("param-required-changed", &[(B, B, K::ParamRequiredChanged)]),
+        ("request-field-added-required", &[(B, B, K::FieldAdded)]),
+        // `#[non_exhaustive]` structs with `with_*` setters: an optional field is additive.
+        ("request-field-added-optional", &[(N, N, K::FieldAdded)]),
+        ("request-field-removed", &[(B, R, K::FieldRemoved)]),
+        ("response-field-added", &[(N, N, K::FieldAdded)]),
+        ("response-field-removed", &[(B, B, K::FieldRemoved)]),
+        ("response-field-retyped", &[(B, B, K::TypeChanged)]),
+        // `name` (request) becomes optional: old callers still send it. `task_id`
+        // (response) becomes optional: old readers expect it.
         (
             "required-changed",
-            &[(B, K::FieldRequiredChanged), (B, K::FieldRequiredChanged)],
+            &[
+                (B, N, K::FieldRequiredChanged),
+                (B, B, K::FieldRequiredChanged),
+            ],
         ),
         (
             "enum-value-added",
-            &[(N, K::EnumValueAdded), (N, K::EnumValueAdded)],
+            &[(N, N, K::EnumValueAdded), (N, N, K::EnumValueAdded)],
         ),
         (
             "enum-value-removed",
-            &[(B, K::EnumValueRemoved), (B, K::EnumValueRemoved)],
+            &[(B, B, K::EnumValueRemoved), (B, N, K::EnumValueRemoved)],
         ),
-        ("constraint-tightened", &[(B, K::ConstraintTightened)]),
-        ("constraint-loosened", &[(N, K::ConstraintLoosened)]),
+        ("constraint-tightened", &[(B, B, K::ConstraintTightened)]),
+        ("constraint-loosened", &[(N, N, K::ConstraintLoosened)]),
         (
             "constraint-response-side",
-            &[(R, K::ConstraintTightened), (R, K::ConstraintLoosened)],
+            &[
+                (R, N, K::ConstraintTightened),
+                (R, R, K::ConstraintLoosened),
+            ],
         ),
         (
             "format-changed",
-            &[(B, K::FormatChanged), (B, K::FormatChanged)],
+            &[(B, B, K::FormatChanged), (B, B, K::FormatChanged)],
         ),
         (
             "security-changed",
             &[
-                (B, K::SecurityChanged),
-                (B, K::SecuritySchemeRemoved),
-                (N, K::SecuritySchemeAdded),
+                (B, B, K::SecurityChanged),
+                (B, B, K::SecuritySchemeRemoved),
+                (N, N, K::SecuritySchemeAdded),
             ],
         ),
         (
             "server-changed",
-            &[(R, K::ServerChanged), (N, K::ServerAdded)],
+            &[(R, R, K::ServerChanged), (N, N, K::ServerAdded)],
         ),
-        ("ref-rename", &[(B, K::TypeRenamed)]),
+        ("ref-rename", &[(B, N, K::TypeRenamed)]),
         (
             "response-added",
             &[
-                (B, K::ErrorTypeChanged),
-                (N, K::TypeAdded),
-                (N, K::ResponseAdded),
+                (B, N, K::ErrorTypeChanged),
+                (N, N, K::TypeAdded),
+                (N, N, K::ResponseAdded),
             ],
         ),
-        // Unions are exhaustive enums: a new variant breaks `match`es over responses.
+        // Unions are `#[non_exhaustive]`: no `match` breaks; old readers may not know
+        // the new shape.
         (
             "union-variant-added",
-            &[(B, K::UnionVariantAdded), (N, K::TypeAdded)],
+            &[(N, N, K::TypeAdded), (N, R, K::UnionVariantAdded)],
         ),
         ("nullable-equivalent", &[]),
     ];
@@ -227,19 +243,20 @@ fn every_case_is_classified() {
     }
 }
 
-/// A new optional field breaks struct literals of a request type, but a response-only
-/// type is built by the client, not by callers.
+/// A new optional field is a new `with_*` setter of a `#[non_exhaustive]` struct: no
+/// caller breaks, on either side.
 #[test]
-fn optional_field_added_depends_on_side() {
+fn optional_field_added_is_additive_on_both_sides() {
     let request = find(
         &case("request-field-added-optional"),
         ChangeKind::FieldAdded,
     )
     .clone();
     assert_eq!(request.location, "CreateCustomModelDto.description");
-    assert_eq!(request.severity, Severity::Breaking);
+    assert_eq!(request.severity, Severity::NonBreaking);
+    assert_eq!(request.wire, Severity::NonBreaking);
     assert!(
-        request.message.contains("struct literals"),
+        request.message.contains("with_description"),
         "{}",
         request.message
     );

@@ -18,7 +18,9 @@ pub struct Args {
     /// Output format: text, markdown or json.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Exit 1 when a change is at least this severe: breaking, needs-review or non-breaking.
+    /// Exit 1 when a change's Rust verdict is at least this severe (breaking,
+    /// needs-review, non-breaking), or its wire verdict with `wire-breaking`,
+    /// `wire-needs-review`, `wire-non-breaking`.
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 }
@@ -26,8 +28,16 @@ pub struct Args {
 /// Runs `cargo xtask diff`.
 pub fn cli(args: &Args) -> Result<ExitCode, String> {
     let format: OutputFormat = args.format.parse().map_err(|e| format!("--format: {e}"))?;
-    let fail_on: Option<Severity> = match &args.fail_on {
-        Some(text) => Some(text.parse().map_err(|e| format!("--fail-on: {e}"))?),
+    // (wire verdict?, threshold)
+    let fail_on: Option<(bool, Severity)> = match &args.fail_on {
+        Some(text) => {
+            let (wire, severity) = match text.strip_prefix("wire-") {
+                Some(rest) => (true, rest),
+                None => (false, text.as_str()),
+            };
+            let severity: Severity = severity.parse().map_err(|e| format!("--fail-on: {e}"))?;
+            Some((wire, severity))
+        }
         None => None,
     };
     let root = crate::workspace::root();
@@ -47,7 +57,8 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
     let report = codegen::diff::diff_texts(&old_text, &old_name, &new_text, &new_name)?;
     print!("{}", report.render(format));
     match fail_on {
-        Some(severity) if report.has(severity) => Ok(ExitCode::FAILURE),
+        Some((false, severity)) if report.has(severity) => Ok(ExitCode::FAILURE),
+        Some((true, severity)) if report.has_wire(severity) => Ok(ExitCode::FAILURE),
         _ => Ok(ExitCode::SUCCESS),
     }
 }

@@ -733,12 +733,23 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
     } else {
         quote!(mut)
     };
+    let plain_request = param_stmts.is_empty() && accept.is_none();
     let accept_stmt = match accept {
         Some(accept) => {
             let accept = lit(&accept);
             quote!(request.accept = Some(#accept);)
         }
         None => quote!(),
+    };
+    let request_body = if plain_request {
+        quote!(Request::new(#path_expr))
+    } else {
+        quote! {
+            let #mutable request = Request::new(#path_expr);
+            #(#param_stmts)*
+            #accept_stmt
+            request
+        }
     };
     let success_ty = success_tokens(api, op);
     let error_ty = error_tokens(api, op);
@@ -761,10 +772,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
             }
             #encode_body
             fn request(&self) -> Request {
-                let #mutable request = Request::new(#path_expr);
-                #(#param_stmts)*
-                #accept_stmt
-                request
+                #request_body
             }
             fn decode(response: RawResponse) -> Result<ResponseValue<#success_ty>, Error<#error_ty>> {
                 match response.status.as_u16() {

@@ -264,7 +264,7 @@ fn constructors(api: &Api, paths: Paths, def: &TypeDef, s: &Struct) -> TokenStre
             fallible |= input.fallible;
             let (ty, value) = (input.ty, input.value);
             args.push(quote!(#name: #ty));
-            if value.to_string() == name.to_string() {
+            if name == value.to_string() {
                 values.push(quote!(#name));
             } else {
                 values.push(quote!(#name: #value));

@@ -453,8 +453,7 @@ impl Endpoint for types::PutPetsUploadParams {
         })
     }
     fn request(&self) -> Request {
-        let request = Request::new(String::from("/pets/upload"));
-        request
+        Request::new(String::from("/pets/upload"))
     }
     fn decode(
         response: RawResponse,
@@ -560,13 +559,12 @@ impl Endpoint for types::WeirdPathParams {
         Ok(Body::Empty)
     }
     fn request(&self) -> Request {
-        let request = Request::new(
+        Request::new(
             format!(
                 "/a$b/{}%23x", encoding::path_param("id", & self.id, Style::Simple,
                 false)
             ),
-        );
-        request
+        )
     }
     fn decode(
         response: RawResponse,
