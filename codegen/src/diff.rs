@@ -26,30 +26,34 @@
 //!
 //! # Classification
 //!
-//! From the point of view of a program that depends on the generated crate (it
-//! compiled and worked against the old crate; does it still, against the new one?):
+//! Every change gets two verdicts. The *Rust* verdict ([`Change::severity`], which the
+//! semver advice follows) is the point of view of a program that depends on the
+//! generated crate (it compiled and worked against the old crate; does it still, against
+//! the new one?). The *wire* verdict ([`Change::wire`]) is the point of view of a server
+//! or of any HTTP client written against the old spec: renames and argument order do not
+//! reach it, a moved path does ([`ChangeKind::wire_verdict`]). The Rust verdicts:
 //!
 //! | change | request side | response side |
 //! |---|---|---|
 //! | operation added / removed | non-breaking / breaking | |
 //! | client method renamed (`operationId` changed) | breaking | |
 //! | path or method changed (same `operationId`) | needs review | |
-//! | parameter added, required or optional | breaking (new argument, or new field in the `...Params` struct literal) | |
+//! | parameter added, required / optional | breaking (new argument) / non-breaking (new setter) | |
 //! | parameter removed, or required-ness changed | breaking (`T` <-> `Option<T>`) | |
 //! | parameter style/explode, body content type changed | needs review | |
-//! | struct field added, required | breaking | non-breaking |
-//! | struct field added, optional | breaking (struct literals must name it) | non-breaking |
+//! | struct field added, required | breaking (`new` takes it) | breaking (`new` takes it; wire: non-breaking) |
+//! | struct field added, optional | non-breaking (`#[non_exhaustive]`, new `with_*` setter) | non-breaking |
 //! | struct field removed, renamed, retyped | breaking | breaking |
 //! | field required <-> optional, nullable changed | breaking (`T` <-> `Option<T>`) | breaking |
 //! | optional <-> nullable with the Rust type still `Option<T>` | needs review (`None` omitted vs sent as `null`) | non-breaking |
 //! | format changed (`String` -> `Uuid`, `i32` -> `i64`, ...) | breaking | breaking |
 //! | enum value added | non-breaking | non-breaking (`#[non_exhaustive]` + `Unknown`) |
 //! | enum value removed | breaking | breaking |
-//! | union variant added | non-breaking | breaking (exhaustive `match`) |
+//! | union variant added | non-breaking | non-breaking (`#[non_exhaustive]`; wire: needs review) |
 //! | constraint tightened (`minItems` 6 -> 8) | breaking | needs review |
 //! | constraint loosened (`minItems` 8 -> 6) | non-breaking | needs review |
 //! | constraint changed incomparably (new `pattern`) | needs review | needs review |
-//! | response status added/removed that adds/removes a variant of the outcome enum | | breaking |
+//! | response status added / removed that adds / removes a variant of the outcome enum | | non-breaking (`#[non_exhaustive]`) / breaking |
 //! | return or error type changed | | breaking |
 //! | security: an accepted alternative removed | breaking (the client refuses to send without the credential) | |
 //! | security: alternatives only added | non-breaking | |
@@ -65,12 +69,11 @@
 //! | operation deprecated / undeprecated | non-breaking | |
 //! | docs, examples, `info`, the OpenAPI version | not reported | not reported |
 //!
-//! Adding an optional field to a struct is breaking on the request side because the
-//! generated structs have public fields and are not `#[non_exhaustive]`: a struct
-//! literal that lists every field stops compiling (one that ends with
-//! `..Default::default()`, possible when every field is optional, keeps working). On
-//! the response-only side, callers do not build the values, so it is non-breaking.
-//! When a type is on both sides, the more severe classification wins.
+//! Adding an optional field is non-breaking on both sides because generated structs are
+//! `#[non_exhaustive]` and built with `new` and `with_*` setters, never with struct
+//! literals; a required field is a new argument of `new`, so it breaks code that builds
+//! the values (requests, and responses in tests and mocks). When a type is on both
+//! sides, the more severe classification wins.
 //!
 //! # Version bump
 //!

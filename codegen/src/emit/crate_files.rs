@@ -157,23 +157,23 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
     ));
     let inner_docs = inner(doc_lines(&text));
     // Every third-party type of the public API, so callers need no dependency of their
-    // own (and no matching version) to name them.
-    let mut reexports = vec![
-        quote!(
-            pub use ::bytes::{self, Bytes};
-        ),
-        quote!(
-            pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
-        ),
-        quote!(
-            pub use ::serde_json::{self, Value};
-        ),
-    ];
+    // own (and no matching version) to name them. In the order `rustfmt` sorts them, each
+    // line short enough that `rustfmt` and `prettyplease` agree (`cargo fmt` formats
+    // `lib.rs` too).
+    let mut reexports = vec![quote!(
+        pub use ::bytes::{self, Bytes};
+    )];
     if api.uses.chrono {
         reexports.push(quote!(
             pub use ::chrono::{self, DateTime, NaiveDate, Utc};
         ));
     }
+    reexports.push(quote!(
+        pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
+    ));
+    reexports.push(quote!(
+        pub use ::serde_json::{self, Value};
+    ));
     if api.uses.uuid {
         reexports.push(quote!(
             pub use ::uuid::{self, Uuid};
@@ -187,11 +187,10 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         pub use ::runtime;
         #[rustfmt::skip]
         pub mod types;
-        pub use client::{Call, Client, DEFAULT_BASE_URL};
-        pub use runtime::{
-            Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
-        };
         #(#reexports)*
+        pub use client::{Call, Client, DEFAULT_BASE_URL};
+        pub use runtime::{Checked, Error, ErrorKind, ResponseValue};
+        pub use runtime::{RequestOptions, RetryPolicy, ValidationError};
     }
 }
 

@@ -39,6 +39,5 @@ pub use ::bytes::{self, Bytes};
 pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
 pub use ::serde_json::{self, Value};
 pub use client::{Call, Client, DEFAULT_BASE_URL};
-pub use runtime::{
-    Checked, Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy, ValidationError,
-};
+pub use runtime::{Checked, Error, ErrorKind, ResponseValue};
+pub use runtime::{RequestOptions, RetryPolicy, ValidationError};
