@@ -509,9 +509,9 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, S
     let mut inputs = vec![format!("client: &{crate_ident}::Client")];
     let mut args = Vec::new();
     for param in op.params.iter().filter(|p| p.required) {
-        let name = param.rust_name.trim_start_matches("r#");
+        let name = &param.rust_name;
         inputs.push(format!("{name}: {}", doc_type(&param.ty)));
-        args.push(name.to_owned());
+        args.push(name.clone());
     }
     if let Some(body) = &op.body {
         let ty = match body.kind {
@@ -527,14 +527,10 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, S
         inputs.push(format!("body: {ty}"));
         args.push("body".to_owned());
     }
-    let mut call = format!(
-        "client.{}({})",
-        op.rust_name.trim_start_matches("r#"),
-        args.join(", ")
-    );
+    let mut call = format!("client.{}({})", op.rust_name, args.join(", "));
     if let Some(param) = op.params.iter().find(|p| !p.required) {
         let setters = setter_names(op);
-        let name = param.rust_name.trim_start_matches("r#");
+        let name = &param.rust_name;
         inputs.push(format!("{name}: {}", doc_type(&param.ty)));
         call.push_str(&format!(".{}({name})", setters[&param.rust_name]));
     }
@@ -564,7 +560,9 @@ fn setter_names(op: &Operation) -> std::collections::HashMap<String, String> {
             let name = if namer.is_taken(bare) {
                 namer.claim(&format!("{bare}_param"))
             } else {
-                namer.claim(bare)
+                namer.claim(bare);
+                // Keywords stay raw identifiers (`r#type`).
+                p.rust_name.clone()
             };
             (p.rust_name.clone(), name)
         })
