@@ -91,6 +91,10 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// What it is used for (decides derives and serde support).
     pub role: Role,
+    /// Reachable from an operation's parameters or request body: callers build it to
+    /// send it, so its constructors are part of the default API. Types that are only
+    /// received (responses, webhook payloads) get theirs behind the `builders` feature.
+    pub sent: bool,
 }
 
 /// What a named type is used for.
@@ -118,6 +122,24 @@ pub enum TypeKind {
     Union(Union),
     /// A name for another type (`pub type X = ...;`).
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// Calls `visit` with every type reference the kind holds (fields, the flattened
+    /// map, variants, the alias target).
+    pub fn for_each_ref(&self, mut visit: impl FnMut(&TypeRef)) {
+        match self {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| visit(&f.ty));
+                if let Some(extra) = &s.extra {
+                    visit(extra);
+                }
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+            TypeKind::Alias(ty) => visit(ty),
+            TypeKind::Enum(_) => {}
+        }
+    }
 }
 
 /// A Rust struct.
@@ -256,6 +278,20 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// Calls `visit` with every named type the reference mentions, at any depth.
+    pub fn for_each_named(&self, visit: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) => visit(*id),
+            TypeRef::Prim(_) => {}
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Box(inner)
+            | TypeRef::Checked(inner, _) => inner.for_each_named(visit),
+            TypeRef::Tuple(members) => members.iter().for_each(|m| m.for_each_named(visit)),
+        }
+    }
+
     /// The type with `Option` and `Box` layers removed.
     pub fn strip(&self) -> &TypeRef {
         match self {

@@ -188,17 +188,25 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
             text: render::render_module(&emit::TypesModule::new(&api), &header, threads)
                 .map_err(fail)?,
         },
-        File {
-            path: "src/client.rs".to_owned(),
-            text: render::render_module(
-                &emit::ClientModule::new(&api, &options.crate_name),
-                &header,
-                threads,
-            )
-            .map_err(fail)?,
-        },
     ];
-    timer.lap("emit + render");
+    timer.lap("emit + render types");
+    if let Some(builders) = emit::BuildersModule::new(&api) {
+        files.push(File {
+            path: "src/builders.rs".to_owned(),
+            text: render::render_module(&builders, &header, threads).map_err(fail)?,
+        });
+    }
+    timer.lap("emit + render builders");
+    files.push(File {
+        path: "src/client.rs".to_owned(),
+        text: render::render_module(
+            &emit::ClientModule::new(&api, &options.crate_name),
+            &header,
+            threads,
+        )
+        .map_err(fail)?,
+    });
+    timer.lap("emit + render client");
     files.push(File {
         path: "runtime/Cargo.toml".to_owned(),
         text: emit::runtime_cargo_toml(options, &header),

@@ -58,7 +58,9 @@ pub fn render_module(
         for index in start..end {
             items.extend(module.item(index));
             if let Some(trailing) = module.trailing_text(index) {
-                pieces.push(unparse(module.wrap(std::mem::take(&mut items)))?);
+                if !items.is_empty() {
+                    pieces.push(unparse(module.wrap(std::mem::take(&mut items)))?);
+                }
                 pieces.push(trailing);
             }
         }

@@ -23,10 +23,7 @@ impl CreateCustomModelDto {
     /// A `CreateCustomModelDto` from its required properties, checked against the spec's constraints.
     pub fn new(
         session_id: ::uuid::Uuid,
-        clip_ids: impl TryInto<
-            CreateCustomModelDtoClipIds,
-            Error: Into<crate::runtime::ValidationError>,
-        >,
+        clip_ids: impl TryInto<CreateCustomModelDtoClipIds, Error: Into<crate::runtime::ValidationError>>,
         name: impl Into<String>,
     ) -> Result<Self, crate::runtime::ValidationError> {
         Ok(Self {
@@ -78,13 +75,6 @@ pub struct TaskIdDto {
     ///
     /// Example: `"15c257ff-43f7-4678-bd41-202ad6b8488b"`
     pub task_id: String,
-}
-
-impl TaskIdDto {
-    /// A `TaskIdDto` from its required properties.
-    pub fn new(task_id: impl Into<String>) -> Self {
-        Self { task_id: task_id.into() }
-    }
 }
 
 model::serde_impls! {

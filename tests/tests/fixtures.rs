@@ -55,7 +55,12 @@ fn snapshot_text(output: &codegen::Output, name: &str) -> String {
             text.push_str(&format!("// {line}\n"));
         }
     }
-    for path in ["src/lib.rs", "src/types.rs", "src/client.rs"] {
+    for path in [
+        "src/lib.rs",
+        "src/types.rs",
+        "src/builders.rs",
+        "src/client.rs",
+    ] {
         if let Some(file) = output.files.iter().find(|f| f.path == path) {
             text.push_str(&format!("// ===== {path} =====\n{}", file.text));
         }
@@ -136,20 +141,25 @@ fn fixture_crates_compile_without_warnings() {
         std::fs::copy(&lock, scratch.join("Cargo.lock")).expect("copy lock file");
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = Command::new(cargo)
-        .args(["check", "--workspace", "--quiet", "--message-format=short"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", root.join("target/fixture-target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .output()
-        .expect("run cargo check");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "fixture crates do not compile cleanly:\n{stderr}"
-    );
-    assert!(
-        !stderr.contains("warning"),
-        "fixture crates have warnings:\n{stderr}"
-    );
+    // The default build, then with every feature (`builders`): both compile cleanly.
+    for features in [None, Some("--all-features")] {
+        let output = Command::new(&cargo)
+            .args(["check", "--workspace", "--quiet", "--message-format=short"])
+            .args(features)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", root.join("target/fixture-target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .expect("run cargo check");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let build = features.unwrap_or("default features");
+        assert!(
+            output.status.success(),
+            "fixture crates do not compile cleanly ({build}):\n{stderr}"
+        );
+        assert!(
+            !stderr.contains("warning"),
+            "fixture crates have warnings ({build}):\n{stderr}"
+        );
+    }
 }

@@ -5,5 +5,6 @@ pub mod bench;
 pub mod corpus;
 pub mod diff;
 pub mod fuzz;
+pub mod semver;
 pub mod sync;
 pub mod workspace;

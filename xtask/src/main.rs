@@ -5,6 +5,7 @@
 //! - `cargo xtask codegen --check`: write nothing; show a diff and exit 1 when stale.
 //! - `cargo xtask codegen --spec PATH --out DIR [--crate-name NAME]`: a standalone crate
 //!   for any spec.
+//! - `cargo xtask semver`: the diff's semver advice against cargo-semver-checks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,8 @@ enum Command {
     Corpus(xtask::corpus::Args),
     /// Report what changed between two specs for users of the generated crate.
     Diff(xtask::diff::Args),
+    /// Check the diff's semver advice on every fixture pair with cargo-semver-checks.
+    Semver(xtask::semver::Args),
     /// Measure generate time, compile time and client overhead, ours against the peers.
     Bench(xtask::bench::Args),
     /// (internal) Run a command and print its wall time and peak memory as JSON.
@@ -83,6 +86,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => xtask::bench::cli(&args),
         Command::BenchProbe { args } => return xtask::bench::probe::probe_main(&args),
         Command::Diff(args) => xtask::diff::cli(&args),
+        Command::Semver(args) => xtask::semver::cli(&args),
     };
     match result {
         Ok(code) => code,

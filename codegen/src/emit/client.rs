@@ -158,16 +158,26 @@ fn client_head(api: &Api) -> TokenStream {
     let mut set_fns = TokenStream::new();
     if fallibility.contains(&false) {
         set_fns.extend(quote! {
-            fn set(mut self, set: impl FnOnce(P) -> P) -> Self {
-                self.params = self.params.map(set);
+            fn set<V>(mut self, set: fn(P, V) -> P, value: V) -> Self {
+                self.params = match self.params {
+                    Ok(params) => Ok(set(params, value)),
+                    Err(error) => Err(error),
+                };
                 self
             }
         });
     }
     if fallibility.contains(&true) {
         set_fns.extend(quote! {
-            fn try_set(mut self, set: impl FnOnce(P) -> Result<P, ValidationError>) -> Self {
-                self.params = self.params.and_then(set);
+            fn try_set<V>(
+                mut self,
+                set: fn(P, V) -> Result<P, ValidationError>,
+                value: V,
+            ) -> Self {
+                self.params = match self.params {
+                    Ok(params) => set(params, value),
+                    Err(error) => Err(error),
+                };
                 self
             }
         });
@@ -675,10 +685,12 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
                 "The optional `{}` {place} parameter.",
                 param.wire_name.replace('`', "'")
             ));
+            // A function pointer, not a closure: one body less per setter, which
+            // counts on a spec with thousands of parameters.
             let set = if input.fallible {
-                quote!(self.try_set(|params| params.#with(#field)))
+                quote!(self.try_set(#params_ty::#with, #field))
             } else {
-                quote!(self.set(|params| params.#with(#field)))
+                quote!(self.set(#params_ty::#with, #field))
             };
             quote! {
                 #doc
@@ -752,12 +764,19 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
     let success_ty = success_tokens(api, op);
     let error_ty = error_tokens(api, op);
     let arms = response_arms(api, op);
+    let body_required = if body_required {
+        quote!(
+            const BODY_REQUIRED: bool = true;
+        )
+    } else {
+        quote!()
+    };
     let endpoint = quote! {
         impl Endpoint for #params_ty {
             type Body = #body_ty;
             type Response = #success_ty;
             type Error = #error_ty;
-            const BODY_REQUIRED: bool = #body_required;
+            #body_required
             fn operation() -> &'static Operation {
                 static OPERATION: Operation = Operation {
                     name: #op_name,
@@ -801,15 +820,8 @@ fn body_arg_type(api: &Api, body: &RequestBody) -> TokenStream {
 /// The `Endpoint`'s body type, its `encode_body` and whether the body is required.
 fn body_parts(api: &Api, op: &Operation) -> (TokenStream, TokenStream, bool) {
     let Some(body) = &op.body else {
-        return (
-            quote!(()),
-            quote! {
-                fn encode_body(_body: &()) -> Result<Body, ValidationError> {
-                    Ok(Body::Empty)
-                }
-            },
-            false,
-        );
+        // `encode_body` and `BODY_REQUIRED` keep the trait's defaults.
+        return (quote!(()), quote!(), false);
     };
     let content_type = lit(&body.content_type);
     let ty = ty_tokens(api, &body.ty, Paths::CLIENT);

@@ -33,6 +33,12 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    if super::BuildersModule::new(api).is_some() {
+        out.push_str("\n[features]\n");
+        out.push_str(
+            "# Constructors of the types the API only sends back, for tests and mocks.\nbuilders = []\n",
+        );
+    }
     out.push_str("\n[dev-dependencies]\n");
     out.push_str("tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }\n");
     if options.standalone {
@@ -128,6 +134,13 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
          unless they satisfy the spec.",
         options.spec_name
     ));
+    if super::BuildersModule::new(api).is_some() {
+        text.push_str(
+            " Structs you send have `new` (the required properties) and a `with_*` setter \
+             per optional one; the structs the API only sends back get the same with the \
+             `builders` feature, for tests and mocks.",
+        );
+    }
     if !api.webhooks.is_empty() {
         text.push_str(
             "\n\n# Webhooks\n\nThe provider calls these; their payload types are in [`types`].\n",
@@ -179,9 +192,19 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
             pub use ::uuid::{self, Uuid};
         ));
     }
+    let builders = if super::BuildersModule::new(api).is_some() {
+        quote! {
+            #[cfg(feature = "builders")]
+            #[rustfmt::skip]
+            mod builders;
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #inner_docs
         #![forbid(unsafe_code)]
+        #builders
         #[rustfmt::skip]
         pub mod client;
         pub use ::runtime;

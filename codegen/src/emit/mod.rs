@@ -1,7 +1,11 @@
-//! Emitting: IR to token streams, with `quote!` only. Infallible once the IR is valid.
+//! Emitting: IR to token streams with `quote!`, except two kinds of item of fixed shape
+//! written as formatted text because a big crate has tens of thousands of them
+//! (`model::serde_impls!` invocations and constructors, see [`text`]). Infallible once
+//! the IR is valid.
 
 mod client;
 mod crate_files;
+mod text;
 mod types;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -11,7 +15,7 @@ use crate::ir::{Api, Docs, Prim, TypeRef};
 
 pub use client::ClientModule;
 pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml, runtime_crate_name};
-pub use types::TypesModule;
+pub use types::{BuildersModule, TypesModule};
 
 /// An identifier from a Rust name (`r#type` becomes a raw identifier).
 pub(crate) fn ident(name: &str) -> Ident {

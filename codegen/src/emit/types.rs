@@ -54,9 +54,19 @@ impl ModuleSource for TypesModule<'_> {
         self.types.len() + self.rules.len()
     }
 
+    /// After a struct: its constructors (unless the API only sends it back: those are in
+    /// the `builders` module), then its serde impls.
     fn trailing_text(&self, index: usize) -> Option<String> {
         let def = self.types.get(index)?;
-        model_struct(def).map(|s| model_serde_text(def, s))
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        let constructors = def.sent.then(|| constructors(self.api, self.paths, def, s));
+        let serde = model_struct(def).map(|s| model_serde_text(def, s));
+        match (constructors, serde) {
+            (Some(constructors), Some(serde)) => Some(format!("{constructors}\n{serde}")),
+            (one, other) => one.or(other),
+        }
     }
 
     fn item(&self, index: usize) -> TokenStream {
@@ -133,7 +143,6 @@ fn struct_def(
     } else {
         quote!()
     };
-    let constructors = constructors(api, paths, def, s);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -141,7 +150,6 @@ fn struct_def(
         pub struct #name {
             #(#fields)*
         }
-        #constructors
     }
 }
 
@@ -218,96 +226,164 @@ pub(crate) fn with_setter(rust_name: &str) -> proc_macro2::Ident {
     format_ident!("with_{}", bare)
 }
 
-/// `new` with the required fields and a `with_*` setter per optional one.
-fn constructors(api: &Api, paths: Paths, def: &TypeDef, s: &Struct) -> TokenStream {
-    let none = paths.pick(quote!(None), quote!(::std::option::Option::None));
-    let some = paths.pick(quote!(Some), quote!(::std::option::Option::Some));
-    let ok = paths.pick(quote!(Ok), quote!(::std::result::Result::Ok));
-    let result = paths.pick(quote!(Result), quote!(::std::result::Result));
+/// `new` with the required fields and a `with_*` setter per optional one, as text (see
+/// [`text`](super::text): these are most of a big crate's lines).
+fn constructors(api: &Api, paths: Paths, def: &TypeDef, s: &Struct) -> String {
+    let text = |tokens: TokenStream| super::text::tokens(&tokens);
+    let none = text(paths.pick(quote!(None), quote!(::std::option::Option::None)));
+    let some = text(paths.pick(quote!(Some), quote!(::std::option::Option::Some)));
+    let ok = text(paths.pick(quote!(Ok), quote!(::std::result::Result::Ok)));
+    let result = text(paths.pick(quote!(Result), quote!(::std::result::Result)));
+    let fallible_ret = format!("{result}<Self, crate::runtime::ValidationError>");
     let mut args = Vec::new();
     let mut values = Vec::new();
     let mut fallible = false;
-    let mut setters = Vec::new();
+    let mut setters = String::new();
     for field in &s.fields {
         let name = ident(&field.rust_name);
+        let name_text = name.to_string();
         if field.optional {
-            values.push(quote!(#name: #none));
+            values.push(format!("{name_text}: {none},"));
             let bare = field.rust_name.trim_start_matches("r#");
-            let setter = with_setter(&field.rust_name);
             let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
-            let (ty, value) = (input.ty, input.value);
-            let doc = super::doc_lines(&format!("Sets [`{bare}`](Self::{name})."));
-            setters.push(if input.fallible {
-                quote! {
-                    #doc
-                    pub fn #setter(mut self, #name: #ty) -> #result<Self, crate::runtime::ValidationError> {
-                        self.#name = #some(#value);
-                        #ok(self)
-                    }
-                }
+            let arg = format!("{name_text}: {}", text(input.ty));
+            let assign = format!("self.{name_text} = {some}({});", text(input.value));
+            let (ret, last) = if input.fallible {
+                (fallible_ret.as_str(), format!("{ok}(self)"))
             } else {
-                quote! {
-                    #doc
-                    pub fn #setter(mut self, #name: #ty) -> Self {
-                        self.#name = #some(#value);
-                        self
-                    }
-                }
-            });
+                ("Self", "self".to_owned())
+            };
+            super::text::Method {
+                docs: &[format!("Sets [`{bare}`](Self::{name_text}).")],
+                attrs: &[],
+                name: &with_setter(&field.rust_name).to_string(),
+                args: &["mut self".to_owned(), arg],
+                ret,
+                body: &[assign, last],
+            }
+            .write(&mut setters);
         } else if field.nullable {
-            let ty = ty_tokens(api, &field.ty, paths);
-            let option = paths.option();
-            args.push(quote!(#name: #option<#ty>));
-            values.push(quote!(#name));
+            let ty = text(ty_tokens(api, &field.ty, paths));
+            args.push(format!("{name_text}: {}<{ty}>", text(paths.option())));
+            values.push(format!("{name_text},"));
         } else {
             let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
             fallible |= input.fallible;
-            let (ty, value) = (input.ty, input.value);
-            args.push(quote!(#name: #ty));
-            if name == value.to_string() {
-                values.push(quote!(#name));
+            args.push(format!("{name_text}: {}", text(input.ty)));
+            let value = text(input.value);
+            if value == name_text {
+                values.push(format!("{name_text},"));
             } else {
-                values.push(quote!(#name: #value));
+                values.push(format!("{name_text}: {value},"));
             }
         }
     }
-    if let Some(_extra) = &s.extra {
-        let field_name = format_ident!("{}", extra_field_name(s));
-        values.push(quote!(#field_name: ::std::collections::BTreeMap::new()));
+    if s.extra.is_some() {
+        values.push(format!(
+            "{}: ::std::collections::BTreeMap::new(),",
+            extra_field_name(s)
+        ));
     }
     let type_name = &def.name;
-    let lint = if args.len() > 7 {
-        quote!(#[allow(clippy::too_many_arguments, reason = "one argument per required property")])
+    let attrs = if args.len() > 7 {
+        vec![
+            "#[allow(clippy::too_many_arguments, reason = \"one argument per required property\")]"
+                .to_owned(),
+        ]
     } else {
-        quote!()
+        Vec::new()
     };
-    let new = if fallible {
-        let doc = super::doc_lines(&format!(
-            "A `{type_name}` from its required properties, checked against the spec's constraints."
-        ));
-        quote! {
-            #doc
-            #lint
-            pub fn new(#(#args),*) -> #result<Self, crate::runtime::ValidationError> {
-                #ok(Self { #(#values),* })
-            }
-        }
+    let (doc, ret, open, close) = if fallible {
+        (
+            format!(
+                "A `{type_name}` from its required properties, checked against the spec's constraints."
+            ),
+            fallible_ret.as_str(),
+            format!("{ok}(Self {{"),
+            "})",
+        )
     } else {
-        let doc = super::doc_lines(&format!("A `{type_name}` from its required properties."));
-        quote! {
-            #doc
-            #lint
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#values),* }
-            }
-        }
+        (
+            format!("A `{type_name}` from its required properties."),
+            "Self",
+            "Self {".to_owned(),
+            "}",
+        )
     };
-    let name = ident(&def.name);
-    quote! {
-        impl #name {
-            #new
-            #(#setters)*
+    let mut body = Vec::new();
+    if values.is_empty() {
+        body.push(format!("{open}{close}"));
+    } else {
+        body.push(open);
+        body.extend(values.into_iter().map(|value| format!("    {value}")));
+        body.push(close.to_owned());
+    }
+    let mut out = format!("impl {} {{\n", ident(&def.name));
+    super::text::Method {
+        docs: &[doc],
+        attrs: &attrs,
+        name: "new",
+        args: &args,
+        ret,
+        body: &body,
+    }
+    .write(&mut out);
+    out.push_str(&setters);
+    out.push_str("}\n");
+    out
+}
+
+/// The `builders` module (behind the crate's `builders` feature): constructors of the
+/// structs callers only receive (responses, webhook payloads), for tests and mocks
+/// that build them. Kept out of the default API: such a struct's `new` takes every
+/// required property, so it changes whenever a response gains one, which is no break
+/// for a program that reads responses; and the crate compiles without them.
+pub struct BuildersModule<'a> {
+    api: &'a Api,
+    paths: Paths,
+    structs: Vec<(&'a TypeDef, &'a Struct)>,
+}
+
+impl<'a> BuildersModule<'a> {
+    /// The module for `api`, in type name order; `None` when no struct needs it.
+    pub fn new(api: &'a Api) -> Option<Self> {
+        let mut structs: Vec<(&TypeDef, &Struct)> = api
+            .types
+            .iter()
+            .filter(|def| !def.sent)
+            .filter_map(|def| model_struct(def).map(|s| (def, s)))
+            .collect();
+        structs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+        (!structs.is_empty()).then(|| Self {
+            api,
+            paths: Paths::types_module(api),
+            structs,
+        })
+    }
+}
+
+impl ModuleSource for BuildersModule<'_> {
+    fn head(&self) -> TokenStream {
+        quote! {
+            //! Constructors of the types the API only sends back (responses, webhook
+            //! payloads), for tests and mocks that build them: the `builders` feature.
+            //! They follow the spec's required properties, so unlike the rest of the
+            //! crate they change when a response gains one.
+            use crate::types::*;
         }
+    }
+
+    fn item_count(&self) -> usize {
+        self.structs.len()
+    }
+
+    fn item(&self, _index: usize) -> TokenStream {
+        TokenStream::new()
+    }
+
+    fn trailing_text(&self, index: usize) -> Option<String> {
+        let (def, s) = self.structs[index];
+        Some(constructors(self.api, self.paths, def, s))
     }
 }
 

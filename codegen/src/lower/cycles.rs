@@ -10,7 +10,7 @@ pub(super) fn break_cycles(api: &mut Api) {
         .iter()
         .map(|def| {
             let mut out = Vec::new();
-            for_each_ref(&def.kind, |ty| inline_targets(ty, &mut out));
+            def.kind.for_each_ref(|ty| inline_targets(ty, &mut out));
             out
         })
         .collect();
@@ -34,20 +34,6 @@ pub(super) fn break_cycles(api: &mut Api) {
             TypeKind::Alias(ty) => box_inline(ty, &same),
             TypeKind::Enum(_) => {}
         }
-    }
-}
-
-fn for_each_ref(kind: &TypeKind, mut visit: impl FnMut(&TypeRef)) {
-    match kind {
-        TypeKind::Struct(s) => {
-            s.fields.iter().for_each(|f| visit(&f.ty));
-            if let Some(extra) = &s.extra {
-                visit(extra);
-            }
-        }
-        TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
-        TypeKind::Alias(ty) => visit(ty),
-        TypeKind::Enum(_) => {}
     }
 }
 

@@ -1,12 +1,13 @@
 //! Lowering: the loaded document to the [`Api`] IR.
 //!
 //! Passes, in order: schemas on demand as operations and components reach them
-//! ([`types`]), operations ([`operations`]), then cycle breaking ([`cycles`]) and the
-//! check that every constrained value got a rule ([`audit`]).
+//! ([`types`]), operations ([`operations`]), then cycle breaking ([`cycles`]), marking
+//! the types callers send ([`sent`]) and the check that every constrained value got a rule ([`audit`]).
 
 mod audit;
 mod cycles;
 mod operations;
+mod sent;
 mod types;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -34,6 +35,7 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Api {
     lowerer.name_shared_enums();
     let mut api = lowerer.api;
     cycles::break_cycles(&mut api);
+    sent::mark_sent(&mut api);
     api
 }
 
@@ -80,6 +82,7 @@ impl<'a> Lowerer<'a> {
             },
             kind: TypeKind::Alias(TypeRef::Prim(crate::ir::Prim::Json)),
             role: crate::ir::Role::Model,
+            sent: false,
         });
         id
     }

@@ -175,7 +175,6 @@ impl Endpoint for types::GetLimitsParams {
     type Body = ();
     type Response = types::Limits;
     type Error = ::std::convert::Infallible;
-    const BODY_REQUIRED: bool = false;
     fn operation() -> &'static Operation {
         static OPERATION: Operation = Operation {
             name: "get_limits",
@@ -185,9 +184,6 @@ impl Endpoint for types::GetLimitsParams {
             headers: &[],
         };
         &OPERATION
-    }
-    fn encode_body(_body: &()) -> Result<Body, ValidationError> {
-        Ok(Body::Empty)
     }
     fn request(&self) -> Request {
         let mut request = Request::new(String::from("/limits"));

@@ -35,44 +35,6 @@ pub struct Limits {
     pub level: Option<LimitsLevel>,
 }
 
-impl Limits {
-    /// A `Limits` from its required properties, checked against the spec's constraints.
-    pub fn new(
-        tags: impl TryInto<LimitsTags, Error: Into<crate::runtime::ValidationError>>,
-        code: impl TryInto<LimitsCode, Error: Into<crate::runtime::ValidationError>>,
-        count: impl TryInto<LimitsCount, Error: Into<crate::runtime::ValidationError>>,
-        ratio: impl TryInto<LimitsRatio, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        Ok(Self {
-            tags: crate::runtime::validate::field("tags", tags)?,
-            code: crate::runtime::validate::field("code", code)?,
-            count: crate::runtime::validate::field("count", count)?,
-            ratio: crate::runtime::validate::field("ratio", ratio)?,
-            scores: None,
-            color: None,
-            level: None,
-        })
-    }
-    /// Sets [`scores`](Self::scores).
-    pub fn with_scores(
-        mut self,
-        scores: impl TryInto<LimitsScores, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.scores = Some(crate::runtime::validate::field("scores", scores)?);
-        Ok(self)
-    }
-    /// Sets [`color`](Self::color).
-    pub fn with_color(mut self, color: LimitsColor) -> Self {
-        self.color = Some(color);
-        self
-    }
-    /// Sets [`level`](Self::level).
-    pub fn with_level(mut self, level: LimitsLevel) -> Self {
-        self.level = Some(level);
-        self
-    }
-}
-
 model::serde_impls! {
     Limits {
         tags: "tags" required,

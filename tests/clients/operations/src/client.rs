@@ -201,12 +201,22 @@ impl<'a, P: Endpoint> Call<'a, P> {
     pub fn params(&self) -> Option<&P> {
         self.params.as_ref().ok()
     }
-    fn set(mut self, set: impl FnOnce(P) -> P) -> Self {
-        self.params = self.params.map(set);
+    fn set<V>(mut self, set: fn(P, V) -> P, value: V) -> Self {
+        self.params = match self.params {
+            Ok(params) => Ok(set(params, value)),
+            Err(error) => Err(error),
+        };
         self
     }
-    fn try_set(mut self, set: impl FnOnce(P) -> Result<P, ValidationError>) -> Self {
-        self.params = self.params.and_then(set);
+    fn try_set<V>(
+        mut self,
+        set: fn(P, V) -> Result<P, ValidationError>,
+        value: V,
+    ) -> Self {
+        self.params = match self.params {
+            Ok(params) => set(params, value),
+            Err(error) => Err(error),
+        };
         self
     }
 }
@@ -245,11 +255,11 @@ impl Client {
 impl Call<'_, types::GetPhotoParams> {
     /// The optional `size` query parameter.
     pub fn size(self, size: types::GetPhotoSize) -> Self {
-        self.set(|params| params.with_size(size))
+        self.set(types::GetPhotoParams::with_size, size)
     }
     /// The optional `filter` query parameter.
     pub fn filter(self, filter: types::GetPhotoFilter) -> Self {
-        self.set(|params| params.with_filter(filter))
+        self.set(types::GetPhotoParams::with_filter, filter)
     }
     /// The optional `X-Trace` header parameter.
     pub fn x_trace(
@@ -259,11 +269,11 @@ impl Call<'_, types::GetPhotoParams> {
             Error: Into<crate::runtime::ValidationError>,
         >,
     ) -> Self {
-        self.try_set(|params| params.with_x_trace(x_trace))
+        self.try_set(types::GetPhotoParams::with_x_trace, x_trace)
     }
     /// The optional `session` cookie parameter.
     pub fn session(self, session: impl Into<String>) -> Self {
-        self.set(|params| params.with_session(session))
+        self.set(types::GetPhotoParams::with_session, session)
     }
 }
 
@@ -271,7 +281,6 @@ impl Endpoint for types::GetPhotoParams {
     type Body = ();
     type Response = ::bytes::Bytes;
     type Error = types::GetPhotoError;
-    const BODY_REQUIRED: bool = false;
     fn operation() -> &'static Operation {
         static OPERATION: Operation = Operation {
             name: "get_photo",
@@ -281,9 +290,6 @@ impl Endpoint for types::GetPhotoParams {
             headers: &["x-trace"],
         };
         &OPERATION
-    }
-    fn encode_body(_body: &()) -> Result<Body, ValidationError> {
-        Ok(Body::Empty)
     }
     fn request(&self) -> Request {
         let mut request = Request::new(
@@ -428,7 +434,6 @@ impl Endpoint for types::PutPetsUploadParams {
     type Body = types::PutPetsUploadRequest;
     type Response = ();
     type Error = ::std::convert::Infallible;
-    const BODY_REQUIRED: bool = false;
     fn operation() -> &'static Operation {
         static OPERATION: Operation = Operation {
             name: "put_pets_upload",
@@ -544,7 +549,6 @@ impl Endpoint for types::WeirdPathParams {
     type Body = ();
     type Response = ();
     type Error = ::std::convert::Infallible;
-    const BODY_REQUIRED: bool = false;
     fn operation() -> &'static Operation {
         static OPERATION: Operation = Operation {
             name: "weird_path",
@@ -554,9 +558,6 @@ impl Endpoint for types::WeirdPathParams {
             headers: &[],
         };
         &OPERATION
-    }
-    fn encode_body(_body: &()) -> Result<Body, ValidationError> {
-        Ok(Body::Empty)
     }
     fn request(&self) -> Request {
         Request::new(

@@ -3,7 +3,7 @@
 //!
 //! Every parameter and body kind.
 //!
-//! Generated from `tests/fixtures/specs/operations.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//! Generated from `tests/fixtures/specs/operations.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec. Structs you send have `new` (the required properties) and a `with_*` setter per optional one; the structs the API only sends back get the same with the `builders` feature, for tests and mocks.
 //!
 //! # Quickstart
 //!
@@ -21,6 +21,10 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "builders")]
+#[rustfmt::skip]
+mod builders;
 
 #[rustfmt::skip]
 pub mod client;

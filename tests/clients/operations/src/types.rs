@@ -10,18 +10,6 @@ pub struct CreatePetCreatedResponse {
     pub id: Option<i64>,
 }
 
-impl CreatePetCreatedResponse {
-    /// A `CreatePetCreatedResponse` from its required properties.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, id: i64) -> Self {
-        self.id = Some(id);
-        self
-    }
-}
-
 model::serde_impls! {
     CreatePetCreatedResponse {
         id: "id" optional,
@@ -114,7 +102,9 @@ pub struct GetPhotoFilter {
 impl GetPhotoFilter {
     /// A `GetPhotoFilter` from its required properties.
     pub fn new() -> Self {
-        Self { color: None }
+        Self {
+            color: None,
+        }
     }
     /// Sets [`color`](Self::color).
     pub fn with_color(mut self, color: impl Into<String>) -> Self {
@@ -175,10 +165,7 @@ impl GetPhotoParams {
     /// Sets [`x_trace`](Self::x_trace).
     pub fn with_x_trace(
         mut self,
-        x_trace: impl TryInto<
-            GetPhotoXTrace,
-            Error: Into<crate::runtime::ValidationError>,
-        >,
+        x_trace: impl TryInto<GetPhotoXTrace, Error: Into<crate::runtime::ValidationError>>,
     ) -> Result<Self, crate::runtime::ValidationError> {
         self.x_trace = Some(crate::runtime::validate::field("X-Trace", x_trace)?);
         Ok(self)
@@ -222,18 +209,6 @@ pub type GetPhotoXTrace = crate::runtime::Checked<String, GetPhotoXTraceRule>;
 #[non_exhaustive]
 pub struct Problem {
     pub message: Option<String>,
-}
-
-impl Problem {
-    /// A `Problem` from its required properties.
-    pub fn new() -> Self {
-        Self { message: None }
-    }
-    /// Sets [`message`](Self::message).
-    pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
-        self
-    }
 }
 
 model::serde_impls! {
@@ -306,7 +281,9 @@ pub struct WeirdPathParams {
 impl WeirdPathParams {
     /// A `WeirdPathParams` from its required properties.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+        }
     }
 }
 

@@ -176,7 +176,6 @@ impl Endpoint for types::GetThingParams {
     type Body = ();
     type Response = types::Types;
     type Error = ::std::convert::Infallible;
-    const BODY_REQUIRED: bool = false;
     fn operation() -> &'static Operation {
         static OPERATION: Operation = Operation {
             name: "get_thing",
@@ -186,9 +185,6 @@ impl Endpoint for types::GetThingParams {
             headers: &[],
         };
         &OPERATION
-    }
-    fn encode_body(_body: &()) -> Result<Body, ValidationError> {
-        Ok(Body::Empty)
     }
     fn request(&self) -> Request {
         let mut request = Request::new(

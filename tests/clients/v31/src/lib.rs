@@ -3,7 +3,7 @@
 //!
 //! Every 3.1 schema construct the generator reads.
 //!
-//! Generated from `tests/fixtures/specs/v31-schemas.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec.
+//! Generated from `tests/fixtures/specs/v31-schemas.yaml` by `cargo xtask codegen`: [`Client`] has one method per operation (`.await` what it returns), [`types`] holds the models. Values the spec constrains (`minItems`, `pattern`, ...) are [`Checked`](runtime::Checked): they cannot be built, deserialized or sent unless they satisfy the spec. Structs you send have `new` (the required properties) and a `with_*` setter per optional one; the structs the API only sends back get the same with the `builders` feature, for tests and mocks.
 //!
 //! # Webhooks
 //!
@@ -26,6 +26,10 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+
+#[cfg(feature = "builders")]
+#[rustfmt::skip]
+mod builders;
 
 #[rustfmt::skip]
 pub mod client;

@@ -15,18 +15,6 @@ pub struct Event {
     pub id: Option<String>,
 }
 
-impl Event {
-    /// A `Event` from its required properties.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-}
-
 model::serde_impls! {
     Event {
         id: "id" optional,
@@ -46,7 +34,9 @@ pub struct GetThingParams {
 impl GetThingParams {
     /// A `GetThingParams` from its required properties.
     pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+        Self {
+            id: id.into(),
+        }
     }
 }
 
@@ -82,18 +72,6 @@ pub struct Owner {
     pub name: Option<String>,
 }
 
-impl Owner {
-    /// A `Owner` from its required properties.
-    pub fn new() -> Self {
-        Self { name: None }
-    }
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-}
-
 model::serde_impls! {
     Owner {
         name: "name" optional,
@@ -127,131 +105,6 @@ pub struct Types {
     pub some: Option<TypesSome>,
 }
 
-impl Types {
-    /// A `Types` from its required properties, checked against the spec's constraints.
-    pub fn new(
-        maybe: Option<String>,
-        nothing: (),
-        either: TypesEither,
-        version: impl TryInto<TypesVersion, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        Ok(Self {
-            maybe,
-            nothing,
-            either,
-            version: crate::runtime::validate::field("version", version)?,
-            count: None,
-            owner: None,
-            parent: None,
-            level: None,
-            anything: None,
-            closed: None,
-            point: None,
-            labels: None,
-            named: None,
-            photo: None,
-            raw: None,
-            tags: None,
-            picky: None,
-            some: None,
-        })
-    }
-    /// Sets [`count`](Self::count).
-    pub fn with_count(
-        mut self,
-        count: impl TryInto<TypesCount, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.count = Some(crate::runtime::validate::field("count", count)?);
-        Ok(self)
-    }
-    /// Sets [`owner`](Self::owner).
-    pub fn with_owner(mut self, owner: Owner) -> Self {
-        self.owner = Some(owner);
-        self
-    }
-    /// Sets [`parent`](Self::parent).
-    pub fn with_parent(mut self, parent: Owner) -> Self {
-        self.parent = Some(parent);
-        self
-    }
-    /// Sets [`level`](Self::level).
-    pub fn with_level(mut self, level: Level) -> Self {
-        self.level = Some(level);
-        self
-    }
-    /// Sets [`anything`](Self::anything).
-    pub fn with_anything(mut self, anything: ::serde_json::Value) -> Self {
-        self.anything = Some(anything);
-        self
-    }
-    /// Sets [`closed`](Self::closed).
-    pub fn with_closed(mut self, closed: TypesClosed) -> Self {
-        self.closed = Some(closed);
-        self
-    }
-    /// Sets [`point`](Self::point).
-    pub fn with_point(
-        mut self,
-        point: impl TryInto<TypesPoint, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.point = Some(crate::runtime::validate::field("point", point)?);
-        Ok(self)
-    }
-    /// Sets [`labels`](Self::labels).
-    pub fn with_labels(
-        mut self,
-        labels: impl TryInto<TypesLabels, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.labels = Some(crate::runtime::validate::field("labels", labels)?);
-        Ok(self)
-    }
-    /// Sets [`named`](Self::named).
-    pub fn with_named(
-        mut self,
-        named: impl TryInto<TypesNamed, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.named = Some(crate::runtime::validate::field("named", named)?);
-        Ok(self)
-    }
-    /// Sets [`photo`](Self::photo).
-    pub fn with_photo(mut self, photo: crate::runtime::values::Base64) -> Self {
-        self.photo = Some(photo);
-        self
-    }
-    /// Sets [`raw`](Self::raw).
-    pub fn with_raw(mut self, raw: impl Into<String>) -> Self {
-        self.raw = Some(raw.into());
-        self
-    }
-    /// Sets [`tags`](Self::tags).
-    pub fn with_tags(
-        mut self,
-        tags: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets [`picky`](Self::picky).
-    pub fn with_picky(
-        mut self,
-        picky: impl TryInto<
-            TypesPickyChecked,
-            Error: Into<crate::runtime::ValidationError>,
-        >,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.picky = Some(crate::runtime::validate::field("picky", picky)?);
-        Ok(self)
-    }
-    /// Sets [`some`](Self::some).
-    pub fn with_some(
-        mut self,
-        some: impl TryInto<TypesSome, Error: Into<crate::runtime::ValidationError>>,
-    ) -> Result<Self, crate::runtime::ValidationError> {
-        self.some = Some(crate::runtime::validate::field("some", some)?);
-        Ok(self)
-    }
-}
-
 model::serde_impls! {
     Types {
         maybe: "maybe" required,
@@ -281,18 +134,6 @@ model::serde_impls! {
 #[non_exhaustive]
 pub struct TypesClosed {
     pub a: Option<String>,
-}
-
-impl TypesClosed {
-    /// A `TypesClosed` from its required properties.
-    pub fn new() -> Self {
-        Self { a: None }
-    }
-    /// Sets [`a`](Self::a).
-    pub fn with_a(mut self, a: impl Into<String>) -> Self {
-        self.a = Some(a.into());
-        self
-    }
 }
 
 model::serde_impls! {
@@ -346,23 +187,6 @@ pub type TypesNamed = crate::runtime::Checked<
 pub struct TypesPicky {
     pub a: Option<String>,
     pub b: Option<String>,
-}
-
-impl TypesPicky {
-    /// A `TypesPicky` from its required properties.
-    pub fn new() -> Self {
-        Self { a: None, b: None }
-    }
-    /// Sets [`a`](Self::a).
-    pub fn with_a(mut self, a: impl Into<String>) -> Self {
-        self.a = Some(a.into());
-        self
-    }
-    /// Sets [`b`](Self::b).
-    pub fn with_b(mut self, b: impl Into<String>) -> Self {
-        self.b = Some(b.into());
-        self
-    }
 }
 
 model::serde_impls! {

@@ -199,12 +199,15 @@ pub trait Endpoint: Sized {
     type Response: Send + 'static;
     /// The typed body of a documented error response.
     type Error: Send + 'static;
-    /// Whether the spec requires a body.
-    const BODY_REQUIRED: bool;
+    /// Whether the spec requires a body (by default it does not).
+    const BODY_REQUIRED: bool = false;
     /// The operation's static description.
     fn operation() -> &'static Operation;
-    /// The body, encoded as the operation sends it.
-    fn encode_body(body: &Self::Body) -> Result<Body, ValidationError>;
+    /// The body, encoded as the operation sends it (by default none: an operation
+    /// without a body).
+    fn encode_body(_body: &Self::Body) -> Result<Body, ValidationError> {
+        Ok(Body::Empty)
+    }
     /// The request for these parameters: path expanded, parameters encoded, no body.
     fn request(&self) -> Request;
     /// The typed result of a response, by status.
