@@ -5,7 +5,9 @@
 //! demand into `target/tools/`, never committed). Its verdict ("a new major version is
 //! required" or not) is set beside the bump `cargo xtask diff` suggests, and every pair
 //! must agree. `cargo-semver-checks` only looks for breaks: where it is silent, an
-//! addition still earns our `minor`, which is not a disagreement.
+//! addition still earns our `minor`, which is not a disagreement. It checks the default
+//! features, the API the advice covers (the `builders` feature is test support that
+//! follows the response schemas).
 //!
 //! Without the tool (offline and not installed) the task says so and exits 0.
 
@@ -17,6 +19,28 @@ use codegen::diff::Bump;
 
 /// The pinned release of `cargo-semver-checks`.
 const TOOL: (&str, &str) = ("cargo-semver-checks", "0.51.0");
+
+/// Pairs where the tool is silent about a break we report, and why ours is right: its
+/// lints compare items and signatures' shapes, not the types inside them (0.51 has no
+/// lint for a changed field type, argument type or associated type), nor behaviour.
+const EXPLAINED: &[(&str, &str)] = &[
+    (
+        "constraint-tightened",
+        "minItems 6 -> 8: `new` refuses values it accepted (a behaviour change, no signature change)",
+    ),
+    (
+        "format-changed",
+        "field types changed (Uuid <-> String): the tool has no lint for field type changes",
+    ),
+    (
+        "response-added",
+        "Endpoint::Error changed from Infallible: the tool has no lint for associated types",
+    ),
+    (
+        "response-field-retyped",
+        "field type changed (String -> i64): the tool has no lint for field type changes",
+    ),
+];
 
 /// Arguments of `cargo xtask semver`.
 #[derive(clap::Args, Debug)]
@@ -147,16 +171,23 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
         });
     }
     print!("{}", table(&rows));
-    let disagreements = rows
+    let disagreements = rows.iter().filter(|row| row_verdict(row) == "NO").count();
+    let explained = rows
         .iter()
-        .filter(|row| !matches!(&row.theirs, Ok(v) if v.agrees_with(row.ours)))
+        .filter(|row| row_verdict(row) == "explained")
         .count();
     println!(
-        "{} pairs, {} agree, {} disagree or failed",
+        "{} pairs: {} agree, {} explained (see below), {} disagree or failed",
         rows.len(),
-        rows.len() - disagreements,
+        rows.len() - disagreements - explained,
+        explained,
         disagreements
     );
+    for row in rows.iter().filter(|row| row_verdict(row) == "explained") {
+        if let Some((_, why)) = EXPLAINED.iter().find(|(pair, _)| *pair == row.pair) {
+            println!("  {}: {why}", row.pair);
+        }
+    }
     Ok(if disagreements == 0 {
         ExitCode::SUCCESS
     } else {
@@ -203,7 +234,11 @@ fn write_crate(spec: &str, dir: &Path) -> Result<(), String> {
 /// release so every lint, major and minor, reports.
 fn run_tool(tool: &Path, root: &Path, dir: &Path) -> Result<Verdict, String> {
     let output = Command::new(tool)
-        .args(["semver-checks", "check-release", "--release-type", "patch"])
+        // `--package`: the crate is `publish = false`, which the tool skips unless named.
+        // `--default-features`: the API our advice covers; the `builders` feature (test
+        // support, following the response schemas) is outside it.
+        .args(["semver-checks", "check-release", "--package", "api"])
+        .args(["--default-features", "--release-type", "patch"])
         .arg("--manifest-path")
         .arg(dir.join("new/Cargo.toml"))
         .arg("--baseline-root")
@@ -224,6 +259,19 @@ fn run_tool(tool: &Path, root: &Path, dir: &Path) -> Result<Verdict, String> {
     })
 }
 
+/// `yes`, `explained` (a known blind spot of the tool, listed in [`EXPLAINED`]) or `NO`.
+fn row_verdict(row: &Row) -> &'static str {
+    match &row.theirs {
+        Ok(verdict) if verdict.agrees_with(row.ours) => "yes",
+        Ok(Verdict::None) if row.ours == Bump::Major && is_explained(&row.pair) => "explained",
+        _ => "NO",
+    }
+}
+
+fn is_explained(pair: &str) -> bool {
+    EXPLAINED.iter().any(|(name, _)| *name == pair)
+}
+
 fn table(rows: &[Row]) -> String {
     let width = rows
         .iter()
@@ -238,17 +286,11 @@ fn table(rows: &[Row]) -> String {
         "pair", "diff", "cargo-semver-checks"
     );
     for row in rows {
-        let (theirs, agree) = match &row.theirs {
-            Ok(verdict) => (
-                verdict.as_str().to_owned(),
-                if verdict.agrees_with(row.ours) {
-                    "yes"
-                } else {
-                    "NO"
-                },
-            ),
-            Err(message) => (format!("failed: {message}"), "NO"),
+        let theirs = match &row.theirs {
+            Ok(verdict) => verdict.as_str().to_owned(),
+            Err(message) => format!("failed: {message}"),
         };
+        let agree = row_verdict(row);
         let _ = writeln!(
             out,
             "{:width$}  {:6}  {:20}  {agree}",
