@@ -153,7 +153,7 @@ fn client_head(api: &Api) -> TokenStream {
         .operations
         .iter()
         .flat_map(|op| op.params.iter().filter(|p| !p.required))
-        .map(|p| super::types::input(api, Paths::CLIENT, &p.ty, &p.wire_name, &quote!(v)).fallible)
+        .map(|p| super::types::input(api, Paths::CLIENT, &p.ty).fallible())
         .collect();
     let mut set_fns = TokenStream::new();
     if fallibility.contains(&false) {
@@ -597,14 +597,8 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
     let mut fallible = false;
     for param in op.params.iter().filter(|p| p.required) {
         let arg = ident(&param.rust_name);
-        let input = super::types::input(
-            api,
-            Paths::CLIENT,
-            &param.ty,
-            &param.wire_name,
-            &quote!(#arg),
-        );
-        fallible |= input.fallible;
+        let input = super::types::input(api, Paths::CLIENT, &param.ty);
+        fallible |= input.fallible();
         let ty = input.ty;
         args.push(quote!(#arg: #ty));
         new_args.push(quote!(#arg));
@@ -667,13 +661,8 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
             let field = ident(&param.rust_name);
             let setter = ident(&setter_names[&param.rust_name]);
             let with = super::types::with_setter(&param.rust_name);
-            let input = super::types::input(
-                api,
-                Paths::CLIENT,
-                &param.ty,
-                &param.wire_name,
-                &quote!(#field),
-            );
+            let input = super::types::input(api, Paths::CLIENT, &param.ty);
+            let fallible = input.fallible();
             let ty = input.ty;
             let place = match param.location {
                 ParamLocation::Path => "path",
@@ -687,7 +676,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
             ));
             // A function pointer, not a closure: one body less per setter, which
             // counts on a spec with thousands of parameters.
-            let set = if input.fallible {
+            let set = if fallible {
                 quote!(self.try_set(#params_ty::#with, #field))
             } else {
                 quote!(self.set(#params_ty::#with, #field))

@@ -33,7 +33,7 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
-    if super::BuildersModule::new(api).is_some() {
+    if super::BuildersModule::needed(api) {
         out.push_str("\n[features]\n");
         out.push_str(
             "# Constructors of the types the API only sends back, for tests and mocks.\nbuilders = []\n",
@@ -134,7 +134,7 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
          unless they satisfy the spec.",
         options.spec_name
     ));
-    if super::BuildersModule::new(api).is_some() {
+    if super::BuildersModule::needed(api) {
         text.push_str(
             " Structs you send have `new` (the required properties) and a `with_*` setter \
              per optional one; the structs the API only sends back get the same with the \
@@ -192,7 +192,7 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
             pub use ::uuid::{self, Uuid};
         ));
     }
-    let builders = if super::BuildersModule::new(api).is_some() {
+    let builders = if super::BuildersModule::needed(api) {
         quote! {
             #[cfg(feature = "builders")]
             #[rustfmt::skip]

@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
 use super::{docs, ident, lit, ty_tokens, Paths};
@@ -16,6 +17,7 @@ pub struct TypesModule<'a> {
     paths: Paths,
     types: Vec<&'a TypeDef>,
     rules: Vec<&'a RuleDef>,
+    constructors: ConstructorText<'a>,
 }
 
 impl<'a> TypesModule<'a> {
@@ -25,11 +27,21 @@ impl<'a> TypesModule<'a> {
         types.sort_by(|a, b| a.name.cmp(&b.name));
         let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
         rules.sort_by(|a, b| a.name.cmp(&b.name));
+        let paths = Paths::types_module(api);
+        let sent = types
+            .iter()
+            .filter(|def| def.sent)
+            .filter_map(|def| match &def.kind {
+                TypeKind::Struct(s) => Some(s),
+                _ => None,
+            });
+        let constructors = ConstructorText::new(api, paths, sent);
         Self {
             api,
-            paths: Paths::types_module(api),
+            paths,
             types,
             rules,
+            constructors,
         }
     }
 }
@@ -61,7 +73,7 @@ impl ModuleSource for TypesModule<'_> {
         let TypeKind::Struct(s) = &def.kind else {
             return None;
         };
-        let constructors = def.sent.then(|| constructors(self.api, self.paths, def, s));
+        let constructors = def.sent.then(|| self.constructors.write(def, s));
         let serde = model_struct(def).map(|s| model_serde_text(def, s));
         match (constructors, serde) {
             (Some(constructors), Some(serde)) => Some(format!("{constructors}\n{serde}")),
@@ -153,22 +165,55 @@ fn struct_def(
     }
 }
 
-/// How a constructor or setter takes the value of a field of type `ty`: the argument
-/// type, the expression that turns argument `arg` into the field's value, and whether
-/// that can fail (a constrained value, checked on the way).
+/// How a constructor or setter turns its argument into a field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conversion {
+    /// The value as given.
+    Plain,
+    /// `arg.into()` (strings, bytes, boxes).
+    Into,
+    /// `arg.into_iter().map(Into::into).collect()` (lists).
+    Iter,
+    /// `crate::runtime::validate::field(wire, arg)?`: checked against the spec's
+    /// constraints, so the constructor returns a `Result`.
+    Checked,
+}
+
+/// What a constructor or setter takes for a field of type `ty`: the argument type and
+/// how it becomes the value. Decided here once, for the models' constructors and the
+/// client's call setters alike.
 pub(crate) struct Input {
     /// The argument's type.
     pub ty: TokenStream,
-    /// The field's value from the argument.
-    pub value: TokenStream,
+    /// How the argument becomes the field's value.
+    pub conversion: Conversion,
+}
+
+impl Input {
     /// The conversion checks the spec's constraints and returns a `Result`.
-    pub fallible: bool,
+    pub(crate) fn fallible(&self) -> bool {
+        self.conversion == Conversion::Checked
+    }
+}
+
+impl Conversion {
+    /// The expression that turns argument `arg` into the value of property `wire`.
+    fn value_text(self, wire: &str, arg: &str) -> String {
+        match self {
+            Conversion::Plain => arg.to_owned(),
+            Conversion::Into => format!("{arg}.into()"),
+            Conversion::Iter => format!("{arg}.into_iter().map(Into::into).collect()"),
+            Conversion::Checked => {
+                format!("crate::runtime::validate::field({}, {arg})?", lit(wire))
+            }
+        }
+    }
 }
 
 /// The argument a constructor or setter takes for a field of type `ty` (without the
 /// field's own `Option`): plain inputs where the conversion is obvious (`impl
 /// Into<String>`, any `IntoIterator` for lists), `TryInto` for constrained values.
-pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef, wire: &str, arg: &TokenStream) -> Input {
+pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef) -> Input {
     let tokens = ty_tokens(api, ty, paths);
     let into = paths.pick(quote!(Into), quote!(::std::convert::Into));
     // What the type is, through aliases (`pub type Tags = Checked<Vec<String>, ..>`).
@@ -187,8 +232,7 @@ pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef, wire: &str, arg: &Tok
         TypeRef::Prim(crate::ir::Prim::String | crate::ir::Prim::Bytes) | TypeRef::Box(_) => {
             Input {
                 ty: quote!(impl #into<#tokens>),
-                value: quote!(#arg.into()),
-                fallible: false,
+                conversion: Conversion::Into,
             }
         }
         TypeRef::Vec(item) if !matches!(**item, TypeRef::Checked(..)) => {
@@ -196,26 +240,171 @@ pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef, wire: &str, arg: &Tok
             let iter = paths.pick(quote!(IntoIterator), quote!(::std::iter::IntoIterator));
             Input {
                 ty: quote!(impl #iter<Item = impl #into<#item>>),
-                value: quote!(#arg.into_iter().map(#into::into).collect()),
-                fallible: false,
+                conversion: Conversion::Iter,
             }
         }
         TypeRef::Checked(..) => {
-            let wire = lit(wire);
+            let try_into = paths.pick(quote!(TryInto), quote!(::std::convert::TryInto));
             Input {
-                ty: {
-                    let try_into = paths.pick(quote!(TryInto), quote!(::std::convert::TryInto));
-                    quote!(impl #try_into<#tokens, Error: #into<crate::runtime::ValidationError>>)
-                },
-                value: quote!(crate::runtime::validate::field(#wire, #arg)?),
-                fallible: true,
+                ty: quote!(impl #try_into<#tokens, Error: #into<crate::runtime::ValidationError>>),
+                conversion: Conversion::Checked,
             }
         }
         _ => Input {
             ty: tokens,
-            value: arg.clone(),
-            fallible: false,
+            conversion: Conversion::Plain,
         },
+    }
+}
+
+/// Constructors written as text, with what they print often worked out once per module:
+/// the prelude names and, for each field type, the argument type and conversion.
+struct ConstructorText<'a> {
+    none: String,
+    some: String,
+    ok: String,
+    result: String,
+    option: String,
+    /// By field type: the argument's type as text and its conversion.
+    inputs: HashMap<&'a TypeRef, (String, Conversion)>,
+    /// By field type: the type as text (for required nullable fields, taken as is).
+    types: HashMap<&'a TypeRef, String>,
+}
+
+impl<'a> ConstructorText<'a> {
+    fn new(api: &'a Api, paths: Paths, structs: impl Iterator<Item = &'a Struct>) -> Self {
+        let text = |tokens: TokenStream| super::text::tokens(&tokens);
+        let mut inputs = HashMap::default();
+        let mut types = HashMap::default();
+        for s in structs {
+            for field in &s.fields {
+                if field.nullable && !field.optional {
+                    types
+                        .entry(&field.ty)
+                        .or_insert_with(|| text(ty_tokens(api, &field.ty, paths)));
+                } else {
+                    inputs.entry(&field.ty).or_insert_with(|| {
+                        let input = input(api, paths, &field.ty);
+                        (text(input.ty), input.conversion)
+                    });
+                }
+            }
+        }
+        Self {
+            none: text(paths.pick(quote!(None), quote!(::std::option::Option::None))),
+            some: text(paths.pick(quote!(Some), quote!(::std::option::Option::Some))),
+            ok: text(paths.pick(quote!(Ok), quote!(::std::result::Result::Ok))),
+            result: text(paths.pick(quote!(Result), quote!(::std::result::Result))),
+            option: text(paths.option()),
+            inputs,
+            types,
+        }
+    }
+
+    /// `new` with the required fields and a `with_*` setter per optional one.
+    fn write(&self, def: &TypeDef, s: &Struct) -> String {
+        let (none, some, ok) = (&self.none, &self.some, &self.ok);
+        let fallible_ret = format!("{}<Self, crate::runtime::ValidationError>", self.result);
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        let mut fallible = false;
+        let mut setters = String::new();
+        for field in &s.fields {
+            let name = ident(&field.rust_name).to_string();
+            if field.optional {
+                values.push(format!("{name}: {none},"));
+                let bare = field.rust_name.trim_start_matches("r#");
+                let (ty, conversion) = &self.inputs[&field.ty];
+                let assign = format!(
+                    "self.{name} = {some}({});",
+                    conversion.value_text(&field.wire_name, &name)
+                );
+                let (ret, last) = if *conversion == Conversion::Checked {
+                    (fallible_ret.as_str(), format!("{ok}(self)"))
+                } else {
+                    ("Self", "self".to_owned())
+                };
+                super::text::Method {
+                    docs: &[format!("Sets [`{bare}`](Self::{name}).")],
+                    attrs: &[],
+                    name: &with_setter(&field.rust_name).to_string(),
+                    args: &["mut self".to_owned(), format!("{name}: {ty}")],
+                    ret,
+                    body: &[assign, last],
+                }
+                .write(&mut setters);
+            } else if field.nullable {
+                args.push(format!(
+                    "{name}: {}<{}>",
+                    self.option, self.types[&field.ty]
+                ));
+                values.push(format!("{name},"));
+            } else {
+                let (ty, conversion) = &self.inputs[&field.ty];
+                fallible |= *conversion == Conversion::Checked;
+                args.push(format!("{name}: {ty}"));
+                values.push(match conversion {
+                    Conversion::Plain => format!("{name},"),
+                    _ => format!(
+                        "{name}: {},",
+                        conversion.value_text(&field.wire_name, &name)
+                    ),
+                });
+            }
+        }
+        if s.extra.is_some() {
+            values.push(format!(
+                "{}: ::std::collections::BTreeMap::new(),",
+                extra_field_name(s)
+            ));
+        }
+        let type_name = &def.name;
+        let attrs = if args.len() > 7 {
+            vec![
+                "#[allow(clippy::too_many_arguments, reason = \"one argument per required property\")]"
+                    .to_owned(),
+            ]
+        } else {
+            Vec::new()
+        };
+        let (doc, ret, open, close) = if fallible {
+            (
+                format!(
+                    "A `{type_name}` from its required properties, checked against the spec's constraints."
+                ),
+                fallible_ret.as_str(),
+                format!("{ok}(Self {{"),
+                "})",
+            )
+        } else {
+            (
+                format!("A `{type_name}` from its required properties."),
+                "Self",
+                "Self {".to_owned(),
+                "}",
+            )
+        };
+        let mut body = Vec::new();
+        if values.is_empty() {
+            body.push(format!("{open}{close}"));
+        } else {
+            body.push(open);
+            body.extend(values.into_iter().map(|value| format!("    {value}")));
+            body.push(close.to_owned());
+        }
+        let mut out = format!("impl {} {{\n", ident(&def.name));
+        super::text::Method {
+            docs: &[doc],
+            attrs: &attrs,
+            name: "new",
+            args: &args,
+            ret,
+            body: &body,
+        }
+        .write(&mut out);
+        out.push_str(&setters);
+        out.push_str("}\n");
+        out
     }
 }
 
@@ -226,122 +415,14 @@ pub(crate) fn with_setter(rust_name: &str) -> proc_macro2::Ident {
     format_ident!("with_{}", bare)
 }
 
-/// `new` with the required fields and a `with_*` setter per optional one, as text (see
-/// [`text`](super::text): these are most of a big crate's lines).
-fn constructors(api: &Api, paths: Paths, def: &TypeDef, s: &Struct) -> String {
-    let text = |tokens: TokenStream| super::text::tokens(&tokens);
-    let none = text(paths.pick(quote!(None), quote!(::std::option::Option::None)));
-    let some = text(paths.pick(quote!(Some), quote!(::std::option::Option::Some)));
-    let ok = text(paths.pick(quote!(Ok), quote!(::std::result::Result::Ok)));
-    let result = text(paths.pick(quote!(Result), quote!(::std::result::Result)));
-    let fallible_ret = format!("{result}<Self, crate::runtime::ValidationError>");
-    let mut args = Vec::new();
-    let mut values = Vec::new();
-    let mut fallible = false;
-    let mut setters = String::new();
-    for field in &s.fields {
-        let name = ident(&field.rust_name);
-        let name_text = name.to_string();
-        if field.optional {
-            values.push(format!("{name_text}: {none},"));
-            let bare = field.rust_name.trim_start_matches("r#");
-            let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
-            let arg = format!("{name_text}: {}", text(input.ty));
-            let assign = format!("self.{name_text} = {some}({});", text(input.value));
-            let (ret, last) = if input.fallible {
-                (fallible_ret.as_str(), format!("{ok}(self)"))
-            } else {
-                ("Self", "self".to_owned())
-            };
-            super::text::Method {
-                docs: &[format!("Sets [`{bare}`](Self::{name_text}).")],
-                attrs: &[],
-                name: &with_setter(&field.rust_name).to_string(),
-                args: &["mut self".to_owned(), arg],
-                ret,
-                body: &[assign, last],
-            }
-            .write(&mut setters);
-        } else if field.nullable {
-            let ty = text(ty_tokens(api, &field.ty, paths));
-            args.push(format!("{name_text}: {}<{ty}>", text(paths.option())));
-            values.push(format!("{name_text},"));
-        } else {
-            let input = input(api, paths, &field.ty, &field.wire_name, &quote!(#name));
-            fallible |= input.fallible;
-            args.push(format!("{name_text}: {}", text(input.ty)));
-            let value = text(input.value);
-            if value == name_text {
-                values.push(format!("{name_text},"));
-            } else {
-                values.push(format!("{name_text}: {value},"));
-            }
-        }
-    }
-    if s.extra.is_some() {
-        values.push(format!(
-            "{}: ::std::collections::BTreeMap::new(),",
-            extra_field_name(s)
-        ));
-    }
-    let type_name = &def.name;
-    let attrs = if args.len() > 7 {
-        vec![
-            "#[allow(clippy::too_many_arguments, reason = \"one argument per required property\")]"
-                .to_owned(),
-        ]
-    } else {
-        Vec::new()
-    };
-    let (doc, ret, open, close) = if fallible {
-        (
-            format!(
-                "A `{type_name}` from its required properties, checked against the spec's constraints."
-            ),
-            fallible_ret.as_str(),
-            format!("{ok}(Self {{"),
-            "})",
-        )
-    } else {
-        (
-            format!("A `{type_name}` from its required properties."),
-            "Self",
-            "Self {".to_owned(),
-            "}",
-        )
-    };
-    let mut body = Vec::new();
-    if values.is_empty() {
-        body.push(format!("{open}{close}"));
-    } else {
-        body.push(open);
-        body.extend(values.into_iter().map(|value| format!("    {value}")));
-        body.push(close.to_owned());
-    }
-    let mut out = format!("impl {} {{\n", ident(&def.name));
-    super::text::Method {
-        docs: &[doc],
-        attrs: &attrs,
-        name: "new",
-        args: &args,
-        ret,
-        body: &body,
-    }
-    .write(&mut out);
-    out.push_str(&setters);
-    out.push_str("}\n");
-    out
-}
-
 /// The `builders` module (behind the crate's `builders` feature): constructors of the
 /// structs callers only receive (responses, webhook payloads), for tests and mocks
 /// that build them. Kept out of the default API: such a struct's `new` takes every
 /// required property, so it changes whenever a response gains one, which is no break
 /// for a program that reads responses; and the crate compiles without them.
 pub struct BuildersModule<'a> {
-    api: &'a Api,
-    paths: Paths,
     structs: Vec<(&'a TypeDef, &'a Struct)>,
+    constructors: ConstructorText<'a>,
 }
 
 impl<'a> BuildersModule<'a> {
@@ -354,11 +435,22 @@ impl<'a> BuildersModule<'a> {
             .filter_map(|def| model_struct(def).map(|s| (def, s)))
             .collect();
         structs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
-        (!structs.is_empty()).then(|| Self {
-            api,
-            paths: Paths::types_module(api),
+        if structs.is_empty() {
+            return None;
+        }
+        let paths = Paths::types_module(api);
+        let constructors = ConstructorText::new(api, paths, structs.iter().map(|(_, s)| *s));
+        Some(Self {
             structs,
+            constructors,
         })
+    }
+
+    /// Whether `api` has a struct for the module (without building it).
+    pub fn needed(api: &Api) -> bool {
+        api.types
+            .iter()
+            .any(|def| !def.sent && model_struct(def).is_some())
     }
 }
 
@@ -383,7 +475,7 @@ impl ModuleSource for BuildersModule<'_> {
 
     fn trailing_text(&self, index: usize) -> Option<String> {
         let (def, s) = self.structs[index];
-        Some(constructors(self.api, self.paths, def, s))
+        Some(self.constructors.write(def, s))
     }
 }
 
