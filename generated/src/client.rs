@@ -212,7 +212,7 @@ impl Endpoint for types::CustomModelCreateParams {
         };
         &OPERATION
     }
-    fn encode_body(body: &types::CreateCustomModelDto) -> Result<Body, ValidationError> {
+    fn write_body(body: &types::CreateCustomModelDto) -> Result<Body, ValidationError> {
         Body::json(body)
     }
     fn request(&self) -> Request {

@@ -15,8 +15,9 @@ use bytes::Bytes;
 use common::{response, Reply, Seen, Server};
 use fixture_operations::runtime::{Checked, RetryPolicy};
 use fixture_operations::types::{
-    CreatePetCreatedResponse, CreatePetError, CreatePetRequest, CreatePetResponse, GetPhotoError,
-    GetPhotoFilter, GetPhotoParams, GetPhotoSize, GetPhotoXTrace, Problem, PutPetsUploadRequest,
+    CreatePetCreatedResponse, CreatePetError, CreatePetRequest, CreatePetRequestKind,
+    CreatePetResponse, GetPhotoError, GetPhotoFilter, GetPhotoParams, GetPhotoSize, GetPhotoXTrace,
+    Problem, PutPetsUploadRequest,
 };
 use fixture_operations::{Client, Error, ErrorKind, ResponseValue};
 
@@ -334,6 +335,55 @@ async fn get_photo_header_value_a_header_cannot_carry_is_refused_before_sending(
         other => panic!("expected InvalidRequest, got {other:?}"),
     }
     assert_eq!(server.connections(), 0, "nothing may be sent");
+    server.stop().await;
+}
+
+/// A value the spec does not list (only deserializing makes one, e.g. from a response).
+fn unlisted<T: serde::de::DeserializeOwned>(value: &str) -> T {
+    serde_json::from_value(serde_json::Value::from(value)).expect("unlisted values deserialize")
+}
+
+#[tokio::test]
+async fn get_photo_unlisted_enum_value_in_a_parameter_is_refused_before_sending() {
+    let huge: GetPhotoSize = unlisted("huge");
+    assert!(matches!(huge, GetPhotoSize::Unknown(_)));
+    // Outside a request, the value serializes as received.
+    assert_eq!(serde_json::to_string(&huge).unwrap(), "\"huge\"");
+    let server = Server::start(no_content()).await;
+    let client = with_key(&server);
+    let call = client.get_photo("p", 1, ["t"]).size(huge);
+    match bounded(call).await.map_err(Error::into_kind) {
+        Err(ErrorKind::InvalidRequest(error)) => assert_eq!(
+            error.to_string(),
+            "parameters: `huge` is not one of the values the spec lists for GetPhotoSize"
+        ),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert_eq!(server.connections(), 0, "nothing may be sent");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn create_pet_unlisted_enum_value_in_the_body_is_refused_before_sending() {
+    let server = Server::start(no_content()).await;
+    let body = pet().with_kind(unlisted::<CreatePetRequestKind>("dragon"));
+    match bounded(with_key(&server).create_pet(&body))
+        .await
+        .map_err(Error::into_kind)
+    {
+        Err(ErrorKind::InvalidRequest(error)) => assert_eq!(
+            error.to_string(),
+            "body: `dragon` is not one of the values the spec lists for CreatePetRequestKind"
+        ),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert_eq!(server.connections(), 0, "nothing may be sent");
+    // A listed value goes through.
+    let listed = pet().with_kind(CreatePetRequestKind::Cat);
+    bounded(with_key(&server).create_pet(&listed))
+        .await
+        .expect("a listed value is sent");
+    assert_eq!(server.connections(), 1);
     server.stop().await;
 }
 

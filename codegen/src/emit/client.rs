@@ -809,7 +809,7 @@ fn body_arg_type(api: &Api, body: &RequestBody) -> TokenStream {
 /// The `Endpoint`'s body type, its `encode_body` and whether the body is required.
 fn body_parts(api: &Api, op: &Operation) -> (TokenStream, TokenStream, bool) {
     let Some(body) = &op.body else {
-        // `encode_body` and `BODY_REQUIRED` keep the trait's defaults.
+        // `write_body` and `BODY_REQUIRED` keep the trait's defaults.
         return (quote!(()), quote!(), false);
     };
     let content_type = lit(&body.content_type);
@@ -834,7 +834,7 @@ fn body_parts(api: &Api, op: &Operation) -> (TokenStream, TokenStream, bool) {
     (
         body_ty.clone(),
         quote! {
-            fn encode_body(body: &#body_ty) -> Result<Body, ValidationError> {
+            fn write_body(body: &#body_ty) -> Result<Body, ValidationError> {
                 #encode
             }
         },

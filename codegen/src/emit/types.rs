@@ -563,8 +563,8 @@ fn enum_def(e: &Enum, paths: Paths, name: &proc_macro2::Ident, docs: TokenStream
         #docs
         ///
         /// Values the spec does not list deserialize to `Unknown`, so a new server value
-        /// never breaks a whole response; callers cannot build `Unknown`, so requests only
-        /// ever carry listed values.
+        /// never breaks a whole response; callers cannot build `Unknown`, and a request
+        /// holding one is refused before it is sent.
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {

@@ -58,8 +58,8 @@ pub type LimitsCode = crate::runtime::Checked<String, LimitsCodeRule>;
 /// Spec: `#/components/schemas/Limits/properties/color`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value
-/// never breaks a whole response; callers cannot build `Unknown`, so requests only
-/// ever carry listed values.
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitsColor {
@@ -90,8 +90,8 @@ pub type LimitsCount = crate::runtime::Checked<i64, LimitsCountRule>;
 /// Spec: `#/components/schemas/Limits/properties/level`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value
-/// never breaks a whole response; callers cannot build `Unknown`, so requests only
-/// ever carry listed values.
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitsLevel {

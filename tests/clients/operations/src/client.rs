@@ -378,7 +378,7 @@ impl Endpoint for types::CreatePetParams {
         };
         &OPERATION
     }
-    fn encode_body(body: &types::CreatePetRequest) -> Result<Body, ValidationError> {
+    fn write_body(body: &types::CreatePetRequest) -> Result<Body, ValidationError> {
         Body::form(body)
     }
     fn request(&self) -> Request {
@@ -444,7 +444,7 @@ impl Endpoint for types::PutPetsUploadParams {
         };
         &OPERATION
     }
-    fn encode_body(body: &types::PutPetsUploadRequest) -> Result<Body, ValidationError> {
+    fn write_body(body: &types::PutPetsUploadRequest) -> Result<Body, ValidationError> {
         Ok({
             let mut parts = Vec::new();
             {
@@ -508,7 +508,7 @@ impl Endpoint for types::Type1stRawUploadParams {
         };
         &OPERATION
     }
-    fn encode_body(body: &::bytes::Bytes) -> Result<Body, ValidationError> {
+    fn write_body(body: &::bytes::Bytes) -> Result<Body, ValidationError> {
         Ok(Body::Bytes {
             content_type: "application/octet-stream".to_owned(),
             data: body.clone(),

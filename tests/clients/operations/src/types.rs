@@ -47,6 +47,7 @@ impl CreatePetParams {
 pub struct CreatePetRequest {
     pub name: String,
     pub age: Option<i64>,
+    pub kind: Option<CreatePetRequestKind>,
 }
 
 impl CreatePetRequest {
@@ -55,11 +56,17 @@ impl CreatePetRequest {
         Self {
             name: name.into(),
             age: None,
+            kind: None,
         }
     }
     /// Sets [`age`](Self::age).
     pub fn with_age(mut self, age: i64) -> Self {
         self.age = Some(age);
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    pub fn with_kind(mut self, kind: CreatePetRequestKind) -> Self {
+        self.kind = Some(kind);
         self
     }
 }
@@ -68,9 +75,30 @@ model::serde_impls! {
     CreatePetRequest {
         name: "name" required,
         age: "age" optional,
+        kind: "kind" optional,
     }
     unknown: ignore
 }
+
+/// Spec: `#/paths/~1pets/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/kind`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreatePetRequestKind {
+    /// `dog`
+    Dog,
+    /// `cat`
+    Cat,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(
+    CreatePetRequestKind { Dog => "dog", Cat => "cat" }
+);
 
 /// The bodies of the operation's success responses, by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,8 +208,8 @@ impl GetPhotoParams {
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/1/schema`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value
-/// never breaks a whole response; callers cannot build `Unknown`, so requests only
-/// ever carry listed values.
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPhotoSize {

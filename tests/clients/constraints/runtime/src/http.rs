@@ -204,9 +204,23 @@ pub trait Endpoint: Sized {
     /// The operation's static description.
     fn operation() -> &'static Operation;
     /// The body, encoded as the operation sends it (by default none: an operation
-    /// without a body).
-    fn encode_body(_body: &Self::Body) -> Result<Body, ValidationError> {
+    /// without a body). Called through [`encode_body`](Self::encode_body).
+    fn write_body(_body: &Self::Body) -> Result<Body, ValidationError> {
         Ok(Body::Empty)
+    }
+    /// The body, encoded, or why it cannot be sent: a value breaks the spec, or it holds
+    /// an enum value the spec does not list (`Unknown`, as received from a server).
+    fn encode_body(body: &Self::Body) -> Result<Body, ValidationError> {
+        let (encoded, unlisted) = crate::values::refuse_unlisted("body", || Self::write_body(body));
+        if unlisted.is_empty() {
+            return encoded;
+        }
+        let mut violations = match encoded {
+            Ok(_) => Vec::new(),
+            Err(error) => error.violations().to_vec(),
+        };
+        violations.extend(unlisted);
+        Err(ValidationError::new(violations))
     }
     /// The request for these parameters: path expanded, parameters encoded, no body.
     fn request(&self) -> Request;
@@ -223,11 +237,16 @@ pub fn send<P: Endpoint>(
     options: RequestOptions,
 ) -> CallFuture<'_, P::Response, P::Error> {
     let op = P::operation();
+    let mut problems: Vec<Violation> = Vec::new();
     let mut request = match &params {
-        Ok(params) => params.request(),
+        Ok(params) => {
+            let (request, unlisted) =
+                crate::values::refuse_unlisted("parameters", || params.request());
+            problems.extend(unlisted);
+            request
+        }
         Err(_) => Request::new(String::new()),
     };
-    let mut problems: Vec<Violation> = Vec::new();
     if let Err(error) = params {
         problems.extend(error.violations().iter().cloned());
     }

@@ -2,11 +2,16 @@
 //! Value types the generated models share: unknown enum values, base64 bytes, and
 //! helpers for tagged unions and request bodies.
 
+use ::std::cell::RefCell;
 use ::std::fmt;
+
+use crate::validate::Violation;
 
 /// A value the spec does not list for an enum, as received from the server.
 ///
-/// Only deserialization makes one, so a request never carries a value the spec forbids.
+/// Only deserialization makes one. A request that carries one (a value taken from a
+/// response, say) is refused before it is sent, like any value the spec forbids: see
+/// [`refuse_unlisted`].
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Unknown<T>(T);
 
@@ -21,6 +26,43 @@ impl<T: fmt::Debug> fmt::Debug for Unknown<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
+}
+
+thread_local! {
+    /// While a request is encoded ([`refuse_unlisted`]): the `Unknown` enum values met.
+    static UNLISTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `encode` (the encoding of a request's parameters or body, which is synchronous)
+/// and returns with its result a violation at `path` for every `Unknown` enum value it
+/// serialized: the spec does not allow those in a request.
+pub fn refuse_unlisted<R>(path: &str, encode: impl FnOnce() -> R) -> (R, Vec<Violation>) {
+    let outer = UNLISTED.with(|cell| cell.replace(Some(Vec::new())));
+    let result = encode();
+    let found = UNLISTED
+        .with(|cell| cell.replace(outer))
+        .unwrap_or_default();
+    let violations = found
+        .into_iter()
+        .map(|message| Violation {
+            path: path.to_owned(),
+            message,
+        })
+        .collect();
+    (result, violations)
+}
+
+/// Notes that the `Unknown` value `value` of enum `name` is being serialized (only
+/// recorded inside [`refuse_unlisted`]; a response value re-serialized elsewhere is fine).
+#[doc(hidden)]
+pub fn note_unlisted(name: &str, value: &dyn fmt::Display) {
+    UNLISTED.with(|cell| {
+        if let Some(found) = cell.borrow_mut().as_mut() {
+            found.push(format!(
+                "`{value}` is not one of the values the spec lists for {name}"
+            ));
+        }
+    });
 }
 
 /// Bytes sent as base64 text (`format: byte`, `contentEncoding: base64`).
@@ -112,6 +154,9 @@ macro_rules! string_enum {
         }
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                if let Self::Unknown(value) = self {
+                    $crate::values::note_unlisted(stringify!($name), value.get());
+                }
                 serializer.serialize_str(self.as_str())
             }
         }
@@ -148,6 +193,9 @@ macro_rules! integer_enum {
         }
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                if let Self::Unknown(value) = self {
+                    $crate::values::note_unlisted(stringify!($name), value.get());
+                }
                 serializer.serialize_i64(self.value())
             }
         }
