@@ -116,17 +116,39 @@ fn dependent_required_is_checked() {
 }
 
 #[test]
-fn pattern_properties_and_property_names_check_keys() {
+fn pattern_properties_leave_other_keys_to_additional_properties() {
+    // No `additionalProperties`: a key matching no pattern may hold anything.
     let mut value = minimal();
-    value["labels"] = json!({"x-ok": "1", "bad": "2"});
-    let error = parse(value).expect_err("key `bad` does not match ^x-");
+    value["labels"] = json!({"x-ok": "1", "bad": 2});
+    let types = parse(value).expect("keys outside the patterns are allowed");
+    assert_eq!(types.labels.expect("labels")["bad"], json!(2));
+    // `additionalProperties: false`: every key must match one of the patterns.
+    let mut value = minimal();
+    value["strictLabels"] = json!({"x-a": "1", "y-b": 2});
+    assert!(parse(value).is_ok(), "both keys match a pattern");
+    let mut value = minimal();
+    value["strictLabels"] = json!({"x-a": "1", "bad": 2});
+    let error = parse(value).expect_err("`bad` matches neither pattern");
     assert!(
-        error.starts_with("labels[\"bad\"]: expected to match the pattern"),
+        error.starts_with("strictLabels[\"bad\"]: expected to match the pattern"),
         "{error}"
     );
+    // Next to `properties` and `additionalProperties: false`, a key matching a pattern is
+    // not an unknown field.
+    let mut value = minimal();
+    value["tagged"] = json!({"name": "n", "x-flag": true});
+    let types = parse(value).expect("`x-flag` matches ^x-");
+    assert_eq!(types.tagged.expect("tagged").name.as_deref(), Some("n"));
+}
+
+#[test]
+fn property_names_pattern_checks_keys() {
     let mut value = minimal();
     value["named"] = json!({"abc": 1, "ABC": 2});
     assert!(parse(value).is_err(), "propertyNames pattern ^[a-z]+$");
+    let mut value = minimal();
+    value["named"] = json!({"abc": 1});
+    assert!(parse(value).is_ok());
 }
 
 #[test]

@@ -646,19 +646,40 @@ impl Lowerer<'_> {
     fn lower_map(&mut self, schema: &Schema, ctx: &Ctx) -> Lowered {
         let a = &schema.assertions;
         let mut key_patterns = Vec::new();
-        let value_pointer = match (&schema.additional, schema.pattern_properties.as_slice()) {
-            (Sub::Schema(pointer), _) => Some(pointer.clone()),
-            (_, [(pattern, pointer)]) => {
+        let patterns = schema.pattern_properties.as_slice();
+        // A key that matches no pattern falls to `additionalProperties` (absent: anything
+        // goes), so patterns restrict keys only next to `additionalProperties: false`.
+        let value_pointer = match (&schema.additional, patterns) {
+            (_, []) => match &schema.additional {
+                Sub::Schema(pointer) => Some(pointer.clone()),
+                _ => None,
+            },
+            (Sub::Schema(pointer), _) => {
+                self.diags.warning(
+                    child(&schema.pointer, "patternProperties"),
+                    "`patternProperties` next to an `additionalProperties` schema: values are read as `additionalProperties`, not checked against the patterns' schemas",
+                );
+                Some(pointer.clone())
+            }
+            (Sub::Never, [(pattern, pointer)]) => {
                 key_patterns.push(pattern.clone());
                 Some(pointer.clone())
             }
-            (_, patterns) => {
-                if !patterns.is_empty() {
-                    self.diags.warning(
-                        child(&schema.pointer, "patternProperties"),
-                        "several `patternProperties`: values are `serde_json::Value`, keys are not checked",
-                    );
-                }
+            (Sub::Never, several) => {
+                // Every key must match one of them.
+                let any: Vec<String> = several.iter().map(|(p, _)| format!("(?:{p})")).collect();
+                key_patterns.push(any.join("|"));
+                self.diags.warning(
+                    child(&schema.pointer, "patternProperties"),
+                    "several `patternProperties`: values are `serde_json::Value`; keys must match one of the patterns",
+                );
+                None
+            }
+            (Sub::Absent | Sub::Any, _) => {
+                self.diags.warning(
+                    child(&schema.pointer, "patternProperties"),
+                    "`patternProperties` without `additionalProperties: false`: other keys may hold anything, so values are `serde_json::Value` and not checked against the patterns' schemas",
+                );
                 None
             }
         };
@@ -756,6 +777,12 @@ impl Lowerer<'_> {
         let mut properties: Vec<(String, String)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional = Sub::Absent;
+        // Patterns of any part: keys matching them are allowed whatever `additionalProperties` says.
+        let patterned: Vec<String> = parts
+            .iter()
+            .filter(|part| !part.pattern_properties.is_empty())
+            .map(|part| part.pointer.clone())
+            .collect();
 
         for part in &parts {
             for (name, pointer) in &part.properties {
@@ -817,7 +844,19 @@ impl Lowerer<'_> {
                 docs,
             });
         }
-        let deny_unknown = additional == Sub::Never;
+        // A key that matches a `patternProperties` pattern is allowed even with
+        // `additionalProperties: false`, so unknown keys can only be refused without them.
+        let deny_unknown = additional == Sub::Never && patterned.is_empty();
+        for pointer in &patterned {
+            let what = match additional {
+                Sub::Schema(_) => "their values are read as `additionalProperties`, not checked against the patterns' schemas",
+                _ => "keys matching them are accepted and not kept (a struct has no field for them)",
+            };
+            self.diags.warning(
+                child(pointer, "patternProperties"),
+                format!("`patternProperties` next to `properties`: {what}"),
+            );
+        }
         let extra = match additional {
             Sub::Schema(pointer) => {
                 let extra_ctx = ctx.nested("Extra", &ctx.label);

@@ -55,6 +55,8 @@ impl Types {
             closed: None,
             point: None,
             labels: None,
+            strict_labels: None,
+            tagged: None,
             named: None,
             photo: None,
             raw: None,
@@ -105,12 +107,22 @@ impl Types {
         Ok(self)
     }
     /// Sets [`labels`](Self::labels).
-    pub fn with_labels(
+    pub fn with_labels(mut self, labels: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
+        self.labels = Some(labels);
+        self
+    }
+    /// Sets [`strict_labels`](Self::strict_labels).
+    pub fn with_strict_labels(
         mut self,
-        labels: impl TryInto<TypesLabels, Error: Into<crate::runtime::ValidationError>>,
+        strict_labels: impl TryInto<TypesStrictLabels, Error: Into<crate::runtime::ValidationError>>,
     ) -> Result<Self, crate::runtime::ValidationError> {
-        self.labels = Some(crate::runtime::validate::field("labels", labels)?);
+        self.strict_labels = Some(crate::runtime::validate::field("strictLabels", strict_labels)?);
         Ok(self)
+    }
+    /// Sets [`tagged`](Self::tagged).
+    pub fn with_tagged(mut self, tagged: TypesTagged) -> Self {
+        self.tagged = Some(tagged);
+        self
     }
     /// Sets [`named`](Self::named).
     pub fn with_named(
@@ -183,6 +195,20 @@ impl TypesPicky {
     /// Sets [`b`](Self::b).
     pub fn with_b(mut self, b: impl Into<String>) -> Self {
         self.b = Some(b.into());
+        self
+    }
+}
+
+impl TypesTagged {
+    /// A `TypesTagged` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
         self
     }
 }

@@ -95,7 +95,9 @@ pub struct Types {
     pub anything: Option<::serde_json::Value>,
     pub closed: Option<TypesClosed>,
     pub point: Option<TypesPoint>,
-    pub labels: Option<TypesLabels>,
+    pub labels: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    pub strict_labels: Option<TypesStrictLabels>,
+    pub tagged: Option<TypesTagged>,
     pub named: Option<TypesNamed>,
     pub photo: Option<crate::runtime::values::Base64>,
     pub raw: Option<String>,
@@ -119,6 +121,8 @@ model::serde_impls! {
         closed: "closed" optional,
         point: "point" optional,
         labels: "labels" optional,
+        strict_labels: "strictLabels" optional,
+        tagged: "tagged" optional,
         named: "named" optional,
         photo: "photo" optional,
         raw: "raw" optional,
@@ -160,16 +164,6 @@ pub enum TypesEither {
     String(String),
     Integer(i64),
 }
-
-/// Checked against the spec's constraints for `labels`.
-///
-/// Spec: `#/components/schemas/Types/properties/labels`
-///
-/// Rules: keys match '^x-'.
-pub type TypesLabels = crate::runtime::Checked<
-    ::std::collections::BTreeMap<String, String>,
-    TypesLabelsRule,
->;
 
 /// Checked against the spec's constraints for `named`.
 ///
@@ -218,6 +212,30 @@ pub type TypesPoint = crate::runtime::Checked<(f64, f64, String), TypesPointRule
 /// Rules: at least 1 items equal to 1.
 pub type TypesSome = crate::runtime::Checked<Vec<i64>, TypesSomeRule>;
 
+/// Checked against the spec's constraints for `strictLabels`.
+///
+/// Spec: `#/components/schemas/Types/properties/strictLabels`
+///
+/// Rules: keys match '(?:^x-)|(?:^y-)'.
+pub type TypesStrictLabels = crate::runtime::Checked<
+    ::std::collections::BTreeMap<String, ::serde_json::Value>,
+    TypesStrictLabelsRule,
+>;
+
+/// Spec: `#/components/schemas/Types/properties/tagged`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TypesTagged {
+    pub name: Option<String>,
+}
+
+model::serde_impls! {
+    TypesTagged {
+        name: "name" optional,
+    }
+    unknown: ignore
+}
+
 /// Checked against the spec's constraints for `version`.
 ///
 /// Spec: `#/components/schemas/Types/properties/version`
@@ -234,28 +252,6 @@ impl crate::runtime::Rule<i64> for TypesCountRule {
     fn check(value: &i64, checker: &mut crate::runtime::Checker) {
         checker.minimum(*value, 0f64, true);
         checker.maximum(*value, 10f64, true);
-    }
-}
-
-/// The spec's constraints for `labels`: keys match '^x-'.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TypesLabelsRule;
-
-impl crate::runtime::Rule<::std::collections::BTreeMap<String, String>>
-for TypesLabelsRule {
-    const LABEL: &'static str = "labels";
-    fn check(
-        value: &::std::collections::BTreeMap<String, String>,
-        checker: &mut crate::runtime::Checker,
-    ) {
-        {
-            static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
-                "^x-",
-            );
-            for key in value.keys() {
-                checker.key(key, |checker| checker.pattern(key, &PATTERN));
-            }
-        }
     }
 }
 
@@ -317,6 +313,28 @@ impl crate::runtime::Rule<Vec<i64>> for TypesSomeRule {
     const LABEL: &'static str = "some";
     fn check(value: &Vec<i64>, checker: &mut crate::runtime::Checker) {
         checker.contains(value, &["1"], 1, ::std::option::Option::None);
+    }
+}
+
+/// The spec's constraints for `strictLabels`: keys match '(?:^x-)|(?:^y-)'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypesStrictLabelsRule;
+
+impl crate::runtime::Rule<::std::collections::BTreeMap<String, ::serde_json::Value>>
+for TypesStrictLabelsRule {
+    const LABEL: &'static str = "strictLabels";
+    fn check(
+        value: &::std::collections::BTreeMap<String, ::serde_json::Value>,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        {
+            static PATTERN: crate::runtime::validate::Pattern = crate::runtime::validate::Pattern::new(
+                "(?:^x-)|(?:^y-)",
+            );
+            for key in value.keys() {
+                checker.key(key, |checker| checker.pattern(key, &PATTERN));
+            }
+        }
     }
 }
 
