@@ -96,8 +96,27 @@ pub fn type_name(raw: &str) -> String {
     };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("Type{name}")
-    } else if name == "Self" {
+    } else {
+        escape_self(name)
+    }
+}
+
+/// `Self` cannot name a type or a variant: it becomes `Self_`, the only escape
+/// [`type_name`] and [`variant_name`] make.
+pub fn escape_self(name: String) -> String {
+    if name == "Self" {
         "Self_".to_owned()
+    } else {
+        name
+    }
+}
+
+/// A type or variant name with [`escape_self`] undone, for building a name from names:
+/// join the unescaped parts, then escape the result once (`Id` + `Self_` is `IdOrSelf`,
+/// not `IdOrSelf_`).
+pub fn unescaped(name: &str) -> &str {
+    if name == "Self_" {
+        "Self"
     } else {
         name
     }
@@ -113,10 +132,8 @@ pub fn variant_name(raw: &str) -> String {
     };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
-    } else if name == "Self" {
-        "Self_".to_owned()
     } else {
-        name
+        escape_self(name)
     }
 }
 
@@ -240,6 +257,11 @@ mod tests {
         assert_eq!(type_name("200Response"), "Type200Response");
         assert_eq!(variant_name("1.5"), "V15");
         assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(unescaped(&variant_name("self")), "Self");
+        assert_eq!(
+            escape_self(["Id", unescaped("Self_")].join("Or")),
+            "IdOrSelf"
+        );
     }
 
     #[test]

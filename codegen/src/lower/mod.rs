@@ -160,8 +160,13 @@ impl<'a> Lowerer<'a> {
             if e.variants.is_empty() || e.variants.len() > 4 {
                 continue;
             }
-            let words: Vec<&str> = e.variants.iter().map(|v| v.rust_name.as_str()).collect();
-            let candidate = words.join("Or");
+            // Joined from the unescaped names, escaped once (`IdOrSelf`, never `IdOrSelf_`).
+            let words: Vec<&str> = e
+                .variants
+                .iter()
+                .map(|v| crate::names::unescaped(&v.rust_name))
+                .collect();
+            let candidate = crate::names::escape_self(words.join("Or"));
             if candidate.len() > 48 {
                 continue;
             }
