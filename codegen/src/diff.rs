@@ -91,9 +91,9 @@ use std::str::FromStr;
 use serde_json::json;
 
 use crate::ir::{
-    Api, Check, Checks, EnumRepr, ErrorType, Field, Method, Operation, Param, ParamLocation,
-    ParamStyle, Prim, RequestBody, Response, Role, SecurityKind, StatusMatch, Struct, SuccessType,
-    TypeDef, TypeKind, TypeRef, Union,
+    Api, Check, CheckKind, Checks, EnumRepr, ErrorType, Field, Method, Operation, Param,
+    ParamLocation, ParamStyle, Prim, RequestBody, Response, Role, SecurityKind, StatusMatch,
+    Struct, SuccessType, TypeDef, TypeKind, TypeRef, Union,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -2344,6 +2344,18 @@ impl<'a> Differ<'a> {
     }
 
     fn compare_here(&mut self, loc: &str, o: &[Check], n: &[Check], side: Side, prefix: &str) {
+        // Every kind of check is compared below; this match makes the compiler name the
+        // place for a new one.
+        let _compared_below = |kind: CheckKind| match kind {
+            CheckKind::MinItems | CheckKind::MinLength | CheckKind::MinProperties => "lower bounds",
+            CheckKind::MaxItems | CheckKind::MaxLength | CheckKind::MaxProperties => "upper bounds",
+            CheckKind::UniqueItems => "uniqueItems",
+            CheckKind::Minimum | CheckKind::Maximum | CheckKind::MultipleOf => "numbers",
+            CheckKind::Pattern | CheckKind::KeyPattern => "patterns",
+            CheckKind::OneOfValues => "allowed values",
+            CheckKind::Contains => "contains",
+            CheckKind::DependentRequired => "dependentRequired",
+        };
         // Lower bounds on counts: larger is tighter.
         type Count = fn(&Check) -> Option<u64>;
         let lower: [(&str, Count); 3] = [
@@ -2558,6 +2570,39 @@ impl<'a> Differ<'a> {
             let direction = if a.is_empty() {
                 Direction::Tightened
             } else if b.is_empty() {
+                Direction::Loosened
+            } else {
+                Direction::Changed
+            };
+            self.constraint(loc, side, direction, text);
+        }
+        // `dependentRequired`: (present property, property it requires) pairs; more pairs
+        // refuse more objects.
+        let dependencies = |cs: &[Check]| -> BTreeSet<(String, String)> {
+            cs.iter()
+                .filter_map(|c| match c {
+                    Check::DependentRequired(rules) => Some(rules),
+                    _ => None,
+                })
+                .flatten()
+                .flat_map(|(present, needed)| {
+                    needed.iter().map(move |n| (present.clone(), n.clone()))
+                })
+                .collect()
+        };
+        let (a, b) = (dependencies(o), dependencies(n));
+        if a != b {
+            let show = |pairs: &BTreeSet<(String, String)>| {
+                if pairs.is_empty() {
+                    return "none".to_owned();
+                }
+                let shown: Vec<String> = pairs.iter().map(|(p, n)| format!("{p} -> {n}")).collect();
+                format!("[{}]", shown.join(", "))
+            };
+            let text = format!("{prefix}dependentRequired {} -> {}", show(&a), show(&b));
+            let direction = if b.is_superset(&a) {
+                Direction::Tightened
+            } else if b.is_subset(&a) {
                 Direction::Loosened
             } else {
                 Direction::Changed

@@ -367,6 +367,66 @@ pub enum Check {
     },
 }
 
+/// The keyword a [`Check`] stands for, without its values: code that must treat every
+/// kind of constraint (the diff) matches on it exhaustively, so a new `Check` is listed
+/// by the compiler wherever it needs handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckKind {
+    /// `minItems`.
+    MinItems,
+    /// `maxItems`.
+    MaxItems,
+    /// `uniqueItems`.
+    UniqueItems,
+    /// `minLength`.
+    MinLength,
+    /// `maxLength`.
+    MaxLength,
+    /// `pattern`.
+    Pattern,
+    /// `minimum` / `exclusiveMinimum`.
+    Minimum,
+    /// `maximum` / `exclusiveMaximum`.
+    Maximum,
+    /// `multipleOf`.
+    MultipleOf,
+    /// `minProperties`.
+    MinProperties,
+    /// `maxProperties`.
+    MaxProperties,
+    /// `enum`/`const` on a value that is not a Rust enum.
+    OneOfValues,
+    /// `patternProperties`/`propertyNames` on map keys.
+    KeyPattern,
+    /// `dependentRequired`.
+    DependentRequired,
+    /// `contains` with `minContains`/`maxContains`.
+    Contains,
+}
+
+impl Check {
+    /// The keyword this check stands for.
+    pub fn kind(&self) -> CheckKind {
+        match self {
+            Check::MinItems(_) => CheckKind::MinItems,
+            Check::MaxItems(_) => CheckKind::MaxItems,
+            Check::UniqueItems => CheckKind::UniqueItems,
+            Check::MinLength(_) => CheckKind::MinLength,
+            Check::MaxLength(_) => CheckKind::MaxLength,
+            Check::Pattern(_) => CheckKind::Pattern,
+            Check::Minimum(..) => CheckKind::Minimum,
+            Check::Maximum(..) => CheckKind::Maximum,
+            Check::MultipleOf(_) => CheckKind::MultipleOf,
+            Check::MinProperties(_) => CheckKind::MinProperties,
+            Check::MaxProperties(_) => CheckKind::MaxProperties,
+            Check::OneOfValues(_) => CheckKind::OneOfValues,
+            Check::KeyPattern(_) => CheckKind::KeyPattern,
+            Check::DependentRequired(_) => CheckKind::DependentRequired,
+            Check::Contains { .. } => CheckKind::Contains,
+        }
+    }
+}
+
 /// A constraint rule: a zero-sized type implementing `runtime::Rule<T>`.
 #[derive(Debug, Clone)]
 pub struct RuleDef {

@@ -6,6 +6,18 @@
 //! `contentEncoding` all land in the same fields. Every keyword is either read here or
 //! listed in [`IGNORED_KEYWORDS`] (annotations with no effect on the generated code);
 //! anything else gets a warning, so no keyword is dropped silently.
+//!
+//! Adding a constraint keyword touches, in data-flow order:
+//! 1. here: a field of [`Assertions`] (or [`Schema`]) read from the node, and the
+//!    keyword's name in `is_empty`/`present`;
+//! 2. `ir.rs`: a [`Check`](crate::ir::Check) variant; the compiler then asks for its
+//!    [`CheckKind`](crate::ir::CheckKind), and `diff.rs`'s `compare_here` match asks how a
+//!    change of it is classified;
+//! 3. `lower/types.rs`: the `Check` pushed where the position's checks are collected;
+//! 4. `lower/audit.rs`: the keyword name, if a schema can state it without a rule;
+//! 5. `emit/types.rs`: the rule's code and its words in the rule's docs (`rule_words`);
+//! 6. `runtime/src/validate.rs`: the check itself, if no existing helper does it;
+//! 7. a fixture under `tests/fixtures/specs` and a diff pair under `tests/fixtures/diff`.
 
 use serde_json::{Map, Value};
 

@@ -182,6 +182,10 @@ fn every_case_is_classified() {
             &[(B, B, K::EnumValueRemoved), (B, N, K::EnumValueRemoved)],
         ),
         ("constraint-tightened", &[(B, B, K::ConstraintTightened)]),
+        (
+            "dependent-required-changed",
+            &[(B, B, K::ConstraintTightened)],
+        ),
         ("constraint-loosened", &[(N, N, K::ConstraintLoosened)]),
         (
             "constraint-response-side",

@@ -29,6 +29,10 @@ const EXPLAINED: &[(&str, &str)] = &[
         "minItems 6 -> 8: `new` refuses values it accepted (a behaviour change, no signature change)",
     ),
     (
+        "dependent-required-changed",
+        "a note now needs a mode too: bodies that were sent are refused (a behaviour change, no signature change)",
+    ),
+    (
         "format-changed",
         "field types changed (Uuid <-> String): the tool has no lint for field type changes",
     ),

@@ -1,6 +1,6 @@
 //! Emitting: IR to token streams with `quote!`, except two kinds of item of fixed shape
 //! written as formatted text because a big crate has tens of thousands of them
-//! (`model::serde_impls!` invocations and constructors, see [`text`]). Infallible once
+//! (`model::serde_impls!` invocations and constructors, see `text.rs`). Infallible once
 //! the IR is valid.
 
 mod client;
