@@ -15,6 +15,7 @@ pub const FIXTURE_CLIENTS: &[(&str, &str, &str)] = &[
     ("operations.yaml", "operations", "fixture-operations"),
     ("constraints.yaml", "constraints", "fixture-constraints"),
     ("v31-schemas.yaml", "v31", "fixture-v31"),
+    ("unions.yaml", "unions", "fixture-unions"),
 ];
 
 /// One spec → crate generation.

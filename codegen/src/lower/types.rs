@@ -991,10 +991,17 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A union admits `null` when a member is the null schema or is itself nullable
+    /// (`{type: object, nullable: true}` in 3.0, `type: [object, "null"]` in 3.1).
     fn union_admits_null(&self, schema: &Schema) -> bool {
-        Self::union_members(schema)
-            .iter()
-            .any(|m| self.is_null_schema(m))
+        Self::union_members(schema).iter().any(|member| {
+            let Ok(target) = refs::resolve(&self.doc.root, member) else {
+                return false;
+            };
+            let mut scratch = crate::diag::Diagnostics::new();
+            let member = schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
+            member.only_null || member.nullable
+        })
     }
 
     /// `oneOf`/`anyOf`, or a multi-type `type` list.
