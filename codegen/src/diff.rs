@@ -792,12 +792,6 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     Report { changes }
 }
 
-/// [`Report::summary`] as a function: at most `max_lines` lines for a terminal (what
-/// `cargo xtask codegen` prints when it changes the generated crate).
-pub fn summary(report: &Report, max_lines: usize) -> String {
-    report.summary(max_lines)
-}
-
 /// Loads a spec for comparison: its IR, or the rendered diagnostics when it does not load
 /// or has errors.
 pub fn load_api(text: &str, name: &str) -> Result<Api, String> {

@@ -19,7 +19,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use runtime::encoding::{form_pairs, header_value, path_param, query_param, to_text, Style};
 use runtime::http::{
-    base64, decode_json, retry_after, ApiKeyLocation, Body, MultipartPart, Operation, PartValue,
+    decode_json, retry_after, ApiKeyLocation, Body, MultipartPart, Operation, PartValue,
     RawResponse, Request, SchemeKind, SecurityScheme, MAX_RETRY_AFTER,
 };
 use runtime::{
@@ -370,24 +370,6 @@ async fn bearer_token_is_sent_and_marked_sensitive() {
     );
     // That the header is also marked sensitive (so reqwest/hyper never log it) is checked
     // by the unit tests in src/http.rs, which see the prepared request.
-}
-
-#[test]
-fn basic_auth_uses_standard_base64() {
-    // RFC 4648 test vectors.
-    let vectors = [
-        ("", ""),
-        ("f", "Zg=="),
-        ("fo", "Zm8="),
-        ("foo", "Zm9v"),
-        ("foob", "Zm9vYg=="),
-        ("fooba", "Zm9vYmE="),
-        ("foobar", "Zm9vYmFy"),
-    ];
-    for (input, output) in vectors {
-        assert_eq!(base64(input.as_bytes()), output);
-    }
-    assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
 }
 
 #[tokio::test]

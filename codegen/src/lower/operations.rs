@@ -647,7 +647,6 @@ impl Lowerer<'_> {
         (TypeRef::Named(id), files)
     }
 
-    #[allow(clippy::type_complexity)]
     fn lower_responses(
         &mut self,
         pointer: &str,

@@ -822,7 +822,11 @@ impl ClientCore {
             match (scheme.kind, credential) {
                 (SchemeKind::Basic, Credential::Basic { username, password }) => {
                     let text = format!("{username}:{}", password.expose());
-                    let value = format!("Basic {}", base64(text.as_bytes()));
+                    use ::base64::Engine as _;
+                    let value = format!(
+                        "Basic {}",
+                        ::base64::engine::general_purpose::STANDARD.encode(text.as_bytes())
+                    );
                     insert_secret_header(
                         &mut headers,
                         AUTHORIZATION,
@@ -1379,28 +1383,6 @@ fn form_urlencode(pairs: &[(String, String)]) -> String {
         push(&mut out, name);
         out.push('=');
         push(&mut out, value);
-    }
-    out
-}
-
-/// Standard base64 with padding (for HTTP basic authentication).
-pub fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 0x3F) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
     }
     out
 }
