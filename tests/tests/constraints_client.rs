@@ -510,6 +510,25 @@ fn deserialization_lists_every_broken_value_of_the_document() {
 }
 
 #[test]
+fn at_most_32_broken_values_are_listed() {
+    // 40 documents, each with one broken `count`: the listing stops at 32 (each listed
+    // value costs one more decoding pass, on the error path only).
+    let documents: Vec<Value> = (0..40).map(|i| with("count", json!(100 + i))).collect();
+    let text = Value::from(documents).to_string();
+    let message = decode_json::<Vec<Limits>>(text.as_bytes()).expect_err("40 broken counts");
+    let listed: Vec<&str> = message.split("; ").collect();
+    assert_eq!(listed.len(), 32, "{message}");
+    assert!(
+        listed[0].starts_with("[0].count: expected a value of at most 10, got 100"),
+        "{message}"
+    );
+    assert!(
+        listed[31].starts_with("[31].count: expected a value of at most 10, got 131"),
+        "{message}"
+    );
+}
+
+#[test]
 fn broken_values_then_a_structural_error_are_all_reported() {
     let mut document = valid_json();
     document["code"] = json!("abc");

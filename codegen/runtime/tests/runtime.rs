@@ -670,6 +670,56 @@ async fn timeout_gives_timeout_error() {
 }
 
 #[tokio::test]
+async fn post_after_a_timeout_is_not_replayed_but_get_is() {
+    // The server may have acted on a POST that timed out: sending it again could do it
+    // twice, so only a GET is tried again.
+    let late = || Step::Delay(Duration::from_secs(10), reply(201, &[], "late"));
+    let options = || {
+        RequestOptions::new()
+            .with_timeout(Duration::from_millis(200))
+            .with_retry(fast_retry())
+    };
+    let server = Server::start(vec![late(), json_reply(201, "{}")]).await;
+    let core = ClientCore::new(server.url()).with_options(options());
+    let error = core
+        .execute(&CREATE_PET, Request::new("/pets".to_owned()))
+        .await
+        .expect_err("the POST times out");
+    assert!(error.is_timeout(), "{error}");
+    assert_eq!(error.attempts(), Some(1), "{error}");
+    assert_eq!(server.count(), 1, "a timed-out POST is not sent again");
+
+    let server = Server::start(vec![late(), json_reply(200, "{}")]).await;
+    let core = ClientCore::new(server.url()).with_options(options());
+    let response = core
+        .execute(&LIST_PETS, Request::new("/pets".to_owned()))
+        .await
+        .expect("the GET is tried again and succeeds");
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_503() {
+    let server = Server::start(vec![
+        Step::Respond(reply(503, &[("retry-after", "1")], "maintenance")),
+        json_reply(200, "{}"),
+    ])
+    .await;
+    let core = ClientCore::new(server.url()).with_retry(fast_retry());
+    let started = Instant::now();
+    let response = core
+        .execute(&LIST_PETS, Request::new("/pets".to_owned()))
+        .await
+        .expect("response");
+    let waited = started.elapsed();
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(server.count(), 2);
+    // fast_retry's own backoff is milliseconds: the second of waiting is Retry-After's.
+    assert!(waited >= Duration::from_millis(950), "{waited:?}");
+}
+
+#[tokio::test]
 async fn get_is_retried_after_503() {
     let server = Server::start(vec![
         json_reply(503, r#"{"busy":true}"#),
