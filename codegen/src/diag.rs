@@ -175,20 +175,4 @@ impl fmt::Display for Diagnostics {
     }
 }
 
-/// Escapes one reference token of a JSON pointer (`~` → `~0`, `/` → `~1`).
-pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        std::borrow::Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
-    } else {
-        std::borrow::Cow::Borrowed(token)
-    }
-}
-
-/// `base` with one more token appended.
-pub fn child(base: &str, token: &str) -> String {
-    let mut out = String::with_capacity(base.len() + token.len() + 1);
-    out.push_str(base);
-    out.push('/');
-    out.push_str(&escape_token(token));
-    out
-}
+pub use crate::pointer::{child, escape_token};

@@ -14,6 +14,7 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod names;
+pub mod pointer;
 pub mod refs;
 pub mod render;
 pub mod schema;

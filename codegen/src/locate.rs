@@ -47,7 +47,7 @@ pub struct LineCol {
 /// exist in the text, or the text is not parseable up to the target.
 #[must_use]
 pub fn locate(text: &str, format: SourceFormat, pointer: &str) -> Option<LineCol> {
-    let tokens = parse_pointer(pointer)?;
+    let tokens = crate::pointer::parse(pointer)?;
     let found = walk(text, format, &tokens)?;
     (found.depth == tokens.len()).then_some(found.at)
 }
@@ -63,10 +63,10 @@ pub fn locate_nearest(
     format: SourceFormat,
     pointer: &str,
 ) -> Option<(String, LineCol)> {
-    let tokens = parse_pointer(pointer)?;
+    let tokens = crate::pointer::parse(pointer)?;
     let found = walk(text, format, &tokens)?;
     let prefix = tokens.get(..found.depth).unwrap_or(&[]);
-    Some((encode_pointer(prefix), found.at))
+    Some((crate::pointer::encode(prefix), found.at))
 }
 
 /// The deepest node found: how many pointer tokens matched, and where it is.
@@ -94,60 +94,7 @@ fn walk(text: &str, format: SourceFormat, tokens: &[String]) -> Option<Found> {
 // JSON pointers
 // ---------------------------------------------------------------------------
 
-/// Splits and unescapes a pointer into its reference tokens. `None` when it is
-/// malformed: not empty and not starting with `/`, or a `~` not followed by
-/// `0` or `1`, or a bad percent-escape in the `#` fragment form.
-fn parse_pointer(pointer: &str) -> Option<Vec<String>> {
-    let decoded;
-    let pointer = match pointer.strip_prefix('#') {
-        Some(fragment) => {
-            decoded = percent_decode(fragment)?;
-            decoded.as_str()
-        }
-        None => pointer,
-    };
-    if pointer.is_empty() {
-        return Some(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/')?;
-    rest.split('/').map(unescape_token).collect()
-}
-
-fn unescape_token(raw: &str) -> Option<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' {
-            match chars.next() {
-                Some('0') => out.push('~'),
-                Some('1') => out.push('/'),
-                _ => return None,
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hi = hex_value(*bytes.get(i + 1)?)?;
-            let lo = hex_value(*bytes.get(i + 2)?)?;
-            out.push((hi << 4) | lo);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
+/// The value of one hex digit (`\u` escapes in JSON strings).
 fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -155,21 +102,6 @@ fn hex_value(b: u8) -> Option<u8> {
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
     }
-}
-
-fn encode_pointer(tokens: &[String]) -> String {
-    let mut out = String::new();
-    for token in tokens {
-        out.push('/');
-        for c in token.chars() {
-            match c {
-                '~' => out.push_str("~0"),
-                '/' => out.push_str("~1"),
-                c => out.push(c),
-            }
-        }
-    }
-    out
 }
 
 /// An RFC 6901 array index: `0` or a decimal number without leading zeros.
@@ -1393,11 +1325,11 @@ pub fn locate_many_json(
                     // Most keys have no escapes: no need to run a JSON parser on them.
                     match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
                         Some(plain) if !plain.contains('\\') => {
-                            path.push_str(&crate::diag::escape_token(plain));
+                            path.push_str(&crate::pointer::escape_token(plain));
                         }
                         _ => {
                             let key: String = serde_json::from_str(raw).unwrap_or_default();
-                            path.push_str(&crate::diag::escape_token(&key));
+                            path.push_str(&crate::pointer::escape_token(&key));
                         }
                     }
                     if pointers.contains(path.as_str()) {

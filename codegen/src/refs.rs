@@ -9,24 +9,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-/// Decodes an RFC 6901 pointer (`/a/b~1c`) into its tokens (`["a", "b/c"]`).
-pub fn split_pointer(pointer: &str) -> Vec<String> {
-    if pointer.is_empty() {
-        return Vec::new();
-    }
-    pointer
-        .strip_prefix('/')
-        .unwrap_or(pointer)
-        .split('/')
-        .map(|token| {
-            if token.contains('~') {
-                token.replace("~1", "/").replace("~0", "~")
-            } else {
-                token.to_owned()
-            }
-        })
-        .collect()
-}
+pub use crate::pointer::split as split_pointer;
 
 /// The value at `pointer`, if any: `serde_json::Value::pointer`, without allocating for
 /// reference tokens that need no unescaping (nearly all of them; schemas are looked up

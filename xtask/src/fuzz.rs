@@ -802,21 +802,20 @@ fn rename_key(map: &mut Map<String, Value>, old: &str, new: &str) {
     }
 }
 
-/// `#/a/b~1c` for a path (`~` → `~0`, `/` → `~1`).
+/// `#/a/b~1c` for a path (escaped by `codegen::pointer`, as the generator reads it).
 fn encode_pointer(path: &[Seg]) -> String {
-    let mut out = String::from("#");
-    for seg in path {
-        out.push('/');
-        match seg {
-            Seg::Key(k) => out.push_str(&escape_token(k)),
-            Seg::Index(i) => out.push_str(&i.to_string()),
-        }
-    }
-    out
+    let tokens: Vec<String> = path
+        .iter()
+        .map(|seg| match seg {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        })
+        .collect();
+    format!("#{}", codegen::pointer::encode(&tokens))
 }
 
 fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    codegen::pointer::escape_token(token).into_owned()
 }
 
 fn percent_encode_some(text: &str, rng: &mut fastrand::Rng) -> String {
