@@ -49,11 +49,7 @@ pub fn detect_format(file_name: &str, text: &str) -> SourceFormat {
 /// Parses `text` and checks that it is an OpenAPI 3.x document.
 pub fn load(text: &str, format: SourceFormat) -> Result<Document, Diagnostics> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let root = match format {
-        SourceFormat::Json => parse_json(text),
-        SourceFormat::Yaml => parse_yaml(text),
-    }
-    .map_err(|diagnostic| {
+    let root = parse_tree(text, format).map_err(|diagnostic| {
         let mut all = Diagnostics::new();
         all.push(diagnostic);
         all
@@ -70,6 +66,17 @@ pub fn load(text: &str, format: SourceFormat) -> Result<Document, Diagnostics> {
         root,
         version,
     })
+}
+
+/// The value tree of `text` as [`load`] reads it (YAML merge keys applied, keys and
+/// numbers converted the same way), without the `openapi:` version check: for tools
+/// that mutate documents (the fuzzer) and must read them as the generator does.
+pub fn parse_tree(text: &str, format: SourceFormat) -> Result<Value, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        SourceFormat::Json => parse_json(text),
+        SourceFormat::Yaml => parse_yaml(text),
+    }
 }
 
 fn parse_json(text: &str) -> Result<Value, Diagnostic> {

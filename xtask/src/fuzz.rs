@@ -531,57 +531,14 @@ fn load_seeds(paths: &[PathBuf]) -> (Vec<Seed>, Vec<(PathBuf, String)>) {
     (seeds, skipped)
 }
 
-/// JSON, or YAML with merge keys applied and non-string keys turned into strings.
+/// The value tree, read by the generator's own loader (`codegen::load::parse_tree`), so
+/// a seed's numbers and keys are what the generator sees.
 fn parse_value(format: Format, text: &str) -> Option<Value> {
-    match format {
-        Format::Json => serde_json::from_str(text).ok(),
-        Format::Yaml => {
-            let mut value: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
-            let _ = value.apply_merge();
-            Some(yaml_to_json(value))
-        }
-    }
-}
-
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                i.into()
-            } else if let Some(u) = n.as_u64() {
-                u.into()
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or_else(|| Value::String(n.to_string()), Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Y::Tagged(tagged) => yaml_to_json(tagged.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Number(n) => n.to_string(),
-        Y::Bool(b) => b.to_string(),
-        Y::Null => "null".to_owned(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim_end()
-            .to_owned(),
-    }
+    let format = match format {
+        Format::Json => codegen::locate::SourceFormat::Json,
+        Format::Yaml => codegen::locate::SourceFormat::Yaml,
+    };
+    codegen::load::parse_tree(text, format).ok()
 }
 
 fn serialize(format: Format, value: &Value, compact: bool) -> String {
