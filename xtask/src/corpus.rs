@@ -21,13 +21,11 @@
 //! code is non-zero when a spec fails to generate or its crate does not check clean
 //! (errors or warnings).
 
-use std::cell::{Cell, RefCell};
 use std::fmt::Write as _;
-use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -460,7 +458,7 @@ fn generate_one(path: &Path, scratch: &Path, lockfile: Option<&Path>) -> Row {
     options.standalone = true;
     options.command = COMMAND.to_owned();
     let start = Instant::now();
-    let result = catch_panic(|| codegen::generate(&text, &options));
+    let result = crate::panics::catch(|| codegen::generate(&text, &options));
     row.generate_ms = start.elapsed().as_secs_f64() * 1000.0;
     drop(text);
 
@@ -470,7 +468,13 @@ fn generate_one(path: &Path, scratch: &Path, lockfile: Option<&Path>) -> Row {
                 &diagnostics_path,
                 &format!(
                     "{spec}: PANIC: {}\n{}\n{}\n",
-                    panic.message, panic.location, panic.backtrace
+                    panic.message,
+                    panic.location,
+                    panic
+                        .backtrace
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 ),
             );
             let first_line = panic.message.lines().next().unwrap_or_default().to_owned();
@@ -526,68 +530,6 @@ fn write_or_remove(path: &Path, text: &str) {
     } else if let Err(e) = std::fs::write(path, text) {
         eprintln!("warning: cannot write {}: {e}", path.display());
     }
-}
-
-/// A caught panic.
-struct Panic {
-    message: String,
-    location: String,
-    backtrace: String,
-}
-
-thread_local! {
-    /// Set while [`catch_panic`] runs on this thread: the hook keeps the details quietly.
-    static CAPTURING: Cell<bool> = const { Cell::new(false) };
-    /// What the hook saw: location and backtrace (the payload only has the message).
-    static PANIC_DETAILS: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-}
-
-/// Installs, once per process, a panic hook that records panics of threads inside
-/// [`catch_panic`] and hands every other panic to the hook it replaced. The hook is never
-/// swapped back: other code (tests, `cargo xtask fuzz`) may install hooks of its own
-/// concurrently, and restoring ours would drop theirs.
-fn install_panic_hook() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !CAPTURING.with(Cell::get) {
-                return previous(info);
-            }
-            let location = info
-                .location()
-                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-                .unwrap_or_default();
-            let backtrace = std::backtrace::Backtrace::force_capture().to_string();
-            PANIC_DETAILS.with(|details| *details.borrow_mut() = Some((location, backtrace)));
-        }));
-    });
-}
-
-/// Runs `f`, turning a panic into an error (message, location, backtrace) without printing.
-fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
-    install_panic_hook();
-    PANIC_DETAILS.with(|details| details.borrow_mut().take());
-    CAPTURING.with(|capturing| capturing.set(true));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(f));
-    CAPTURING.with(|capturing| capturing.set(false));
-    result.map_err(|payload| {
-        let message = if let Some(s) = payload.downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = payload.downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "(panic payload is not a string)".to_owned()
-        };
-        let (location, backtrace) = PANIC_DETAILS
-            .with(|details| details.borrow_mut().take())
-            .unwrap_or_default();
-        Panic {
-            message,
-            location,
-            backtrace,
-        }
-    })
 }
 
 struct CheckSettings {
@@ -1296,14 +1238,5 @@ mod tests {
         let json = rows_json(&[row]);
         assert_eq!(json[0]["check"], "fail");
         assert_eq!(json[0]["generator_warnings"], 2);
-    }
-
-    #[test]
-    fn panics_become_errors() {
-        let result = catch_panic(|| -> u32 { panic!("boom {}", 1) });
-        let panic = result.expect_err("a panic");
-        assert_eq!(panic.message, "boom 1");
-        assert!(panic.location.contains("corpus.rs"), "{}", panic.location);
-        assert_eq!(catch_panic(|| 7).ok(), Some(7));
     }
 }

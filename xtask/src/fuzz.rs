@@ -24,10 +24,8 @@
 //!   behind ([`FuzzReport::stale_in_flight`] lists these from earlier runs).
 
 use std::backtrace::Backtrace;
-use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
-use std::panic::{AssertUnwindSafe, PanicHookInfo};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
@@ -403,7 +401,6 @@ where
         report.elapsed = started.elapsed();
         return report;
     }
-    let _quiet = QuietPanics::install();
     let mut fuzzer = Fuzzer {
         config,
         seeds: &seeds,
@@ -2856,50 +2853,6 @@ fn mutate_text(text: &str, rng: &mut fastrand::Rng) -> String {
 // ---------------------------------------------------------------------------------------
 // Running the target
 
-thread_local! {
-    static IN_FUZZ: Cell<bool> = const { Cell::new(false) };
-    static LAST_PANIC: RefCell<Option<(String, Backtrace)>> = const { RefCell::new(None) };
-}
-
-type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static>;
-
-/// A panic hook that is silent on fuzzing threads (keeping location and backtrace) and
-/// forwards everything else to the previous hook, which it restores when dropped.
-struct QuietPanics {
-    previous: Arc<Hook>,
-}
-
-impl QuietPanics {
-    fn install() -> Self {
-        let previous: Arc<Hook> = Arc::new(std::panic::take_hook());
-        let forward = Arc::clone(&previous);
-        std::panic::set_hook(Box::new(move |info| {
-            if IN_FUZZ.with(Cell::get) {
-                let location = info
-                    .location()
-                    .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
-                    .unwrap_or_default();
-                let backtrace = Backtrace::force_capture();
-                LAST_PANIC.with(|last| *last.borrow_mut() = Some((location, backtrace)));
-            } else {
-                forward(info);
-            }
-        }));
-        Self { previous }
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            return;
-        }
-        let _ = std::panic::take_hook();
-        let previous = Arc::clone(&self.previous);
-        std::panic::set_hook(Box::new(move |info| previous(info)));
-    }
-}
-
 type Target = dyn Fn(&str, &str) -> Result<(), String> + Send + Sync;
 
 #[derive(Debug, Clone)]
@@ -2960,7 +2913,6 @@ impl Executor {
             .name("fuzz-target".to_owned())
             .stack_size(WORKER_STACK)
             .spawn(move || {
-                IN_FUZZ.with(|f| f.set(true));
                 while let Ok((name, text)) = job_rx.recv() {
                     if result_tx.send(run_one(&*target, &name, &text)).is_err() {
                         break;
@@ -3052,8 +3004,7 @@ impl Drop for Executor {
 }
 
 fn run_one(target: &Target, name: &str, text: &str) -> Outcome {
-    LAST_PANIC.with(|last| last.borrow_mut().take());
-    match std::panic::catch_unwind(AssertUnwindSafe(|| target(name, text))) {
+    match crate::panics::catch(|| target(name, text)) {
         Ok(Ok(())) => Outcome::Pass,
         Ok(Err(message)) => Outcome::Fail(Failure {
             kind: CrashKind::BadOutput,
@@ -3062,20 +3013,11 @@ fn run_one(target: &Target, name: &str, text: &str) -> Outcome {
             location: String::new(),
             backtrace: None,
         }),
-        Err(payload) => {
-            let message = if let Some(s) = payload.downcast_ref::<&str>() {
-                (*s).to_owned()
-            } else if let Some(s) = payload.downcast_ref::<String>() {
-                s.clone()
-            } else {
-                "(panic payload is not a string)".to_owned()
-            };
-            drop(std::panic::catch_unwind(AssertUnwindSafe(move || {
-                drop(payload)
-            })));
-            let (location, backtrace) = LAST_PANIC
-                .with(|last| last.borrow_mut().take())
-                .map_or((String::new(), None), |(l, b)| (l, Some(b)));
+        Err(crate::panics::Panic {
+            message,
+            location,
+            backtrace,
+        }) => {
             let backtrace = backtrace.map(Arc::new);
             let (key, location) = panic_key(&message, &location, || {
                 backtrace
@@ -3832,7 +3774,6 @@ mod tests {
     fn text_minimization_when_the_input_does_not_parse() {
         let _guard = lock();
         let dir = temp_dir("text");
-        let _quiet = QuietPanics::install();
         let mut exec = Executor::new(
             Arc::new(|_: &str, text: &str| {
                 if text.contains("{{") {

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod corpus;
 pub mod diff;
 pub mod fuzz;
+pub mod panics;
 pub mod semver;
 pub mod sync;
 pub mod workspace;
