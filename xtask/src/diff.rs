@@ -15,31 +15,65 @@ pub struct Args {
     /// Compare the vendored spec in openapi/ with its version at this git revision.
     #[arg(long, value_name = "REV")]
     pub git: Option<String>,
-    /// Output format: text, markdown or json.
-    #[arg(long, default_value = "text")]
-    pub format: String,
-    /// Exit 1 when a change's Rust verdict is at least this severe (breaking,
-    /// needs-review, non-breaking), or its wire verdict with `wire-breaking`,
-    /// `wire-needs-review`, `wire-non-breaking`.
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 1 when a change's Rust verdict is at least this severe, or (`wire-*`) its
+    /// wire verdict.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// `--format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human text.
+    Text,
+    /// A pull-request comment.
+    Markdown,
+    /// For tools.
+    Json,
+}
+
+/// `--fail-on`: a threshold on the Rust verdict or on the wire verdict.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// A Rust-breaking change.
+    Breaking,
+    /// A change to review or worse (Rust verdict).
+    NeedsReview,
+    /// Any change (Rust verdict).
+    NonBreaking,
+    /// A wire-breaking change.
+    WireBreaking,
+    /// A change to review or worse (wire verdict).
+    WireNeedsReview,
+    /// Any change (wire verdict).
+    WireNonBreaking,
+}
+
+impl FailOn {
+    /// (judged on the wire verdict?, threshold)
+    fn threshold(self) -> (bool, Severity) {
+        match self {
+            FailOn::Breaking => (false, Severity::Breaking),
+            FailOn::NeedsReview => (false, Severity::NeedsReview),
+            FailOn::NonBreaking => (false, Severity::NonBreaking),
+            FailOn::WireBreaking => (true, Severity::Breaking),
+            FailOn::WireNeedsReview => (true, Severity::NeedsReview),
+            FailOn::WireNonBreaking => (true, Severity::NonBreaking),
+        }
+    }
 }
 
 /// Runs `cargo xtask diff`.
 pub fn cli(args: &Args) -> Result<ExitCode, String> {
-    let format: OutputFormat = args.format.parse().map_err(|e| format!("--format: {e}"))?;
-    // (wire verdict?, threshold)
-    let fail_on: Option<(bool, Severity)> = match &args.fail_on {
-        Some(text) => {
-            let (wire, severity) = match text.strip_prefix("wire-") {
-                Some(rest) => (true, rest),
-                None => (false, text.as_str()),
-            };
-            let severity: Severity = severity.parse().map_err(|e| format!("--fail-on: {e}"))?;
-            Some((wire, severity))
-        }
-        None => None,
+    let format = match args.format {
+        Format::Text => OutputFormat::Text,
+        Format::Markdown => OutputFormat::Markdown,
+        Format::Json => OutputFormat::Json,
     };
+    let fail_on = args.fail_on.map(FailOn::threshold);
     let root = crate::workspace::root();
     let ((old_name, old_text), (new_name, new_text)) = match (&args.git, &args.old, &args.new) {
         (Some(rev), _, _) => {

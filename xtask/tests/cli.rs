@@ -118,3 +118,28 @@ fn corpus_exits_1_when_a_spec_fails_and_0_when_all_generate() {
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("bad-json.json"), "{}", text(&bad));
 }
+
+#[test]
+fn diff_fail_on_gates_on_the_chosen_verdict() {
+    let pair = |name: &str, side: &str| format!("tests/fixtures/diff/{name}/{side}.yaml");
+    let run = |name: &str, fail_on: &str| {
+        let (old, new) = (pair(name, "old"), pair(name, "new"));
+        xtask(&["diff", &old, &new, "--fail-on", fail_on])
+    };
+    // A required parameter added: breaking for Rust callers and on the wire.
+    assert_eq!(
+        run("param-added-required", "breaking").status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run("param-added-required", "wire-breaking").status.code(),
+        Some(1)
+    );
+    // A type renamed: Rust code naming it breaks, the wire is the same.
+    assert_eq!(run("ref-rename", "breaking").status.code(), Some(1));
+    assert_eq!(run("ref-rename", "wire-breaking").status.code(), Some(0));
+    // An unknown threshold is a usage error that lists the values.
+    let bogus = run("ref-rename", "bogus");
+    assert_eq!(bogus.status.code(), Some(2), "{}", text(&bogus));
+    assert!(text(&bogus).contains("wire-breaking"), "{}", text(&bogus));
+}
