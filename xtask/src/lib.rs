@@ -2,6 +2,7 @@
 //! finding the vendored specs, generating, and comparing with (or writing) `generated/`.
 
 pub mod bench;
+pub mod codegen;
 pub mod corpus;
 pub mod diff;
 pub mod fuzz;
