@@ -5,8 +5,9 @@
 //! line and column in the original JSON or YAML text, so messages can say
 //! `spec.yaml:42:5`.
 //!
-//! Both scanners are single pass, stop as soon as the target is found, and
-//! skip unrelated subtrees without building any tree. They never panic on
+//! Both scanners read the text once up to the target, stop as soon as it is found,
+//! and skip unrelated subtrees without building any tree (the JSON scanner then
+//! counts lines and columns up to the offset it found: a second, shorter read). They never panic on
 //! input data, and they use no recursion, so deeply nested input cannot
 //! exhaust the stack.
 //!
@@ -664,6 +665,164 @@ mod yaml {
     }
 }
 
+/// Locates many JSON pointers with one pass over a JSON text (linear in the text,
+/// whatever the number of pointers). Pointers not found are absent from the result.
+/// Object members are located at their key, array elements at their first character.
+pub fn locate_many_json(
+    text: &str,
+    pointers: &rustc_hash::FxHashSet<&str>,
+) -> rustc_hash::FxHashMap<String, LineCol> {
+    let mut found = rustc_hash::FxHashMap::default();
+    if pointers.is_empty() {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    // Line and column (in chars) of `pos`, kept up to date as the walk advances.
+    let mut line = 1usize;
+    let mut column = 1usize;
+    let mut path = String::new();
+    // Per open container: path length before its members, and next array index
+    // (`None` for objects).
+    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut expect_key = false;
+    if pointers.contains("") {
+        found.insert(String::new(), LineCol { line, column });
+    }
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        match b {
+            b'\n' => {
+                line += 1;
+                column = 1;
+                pos += 1;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | b':' => {}
+            b',' => {
+                if let Some((_, Some(_))) = stack.last() {
+                    // Next array element: set below when its value starts.
+                } else if let Some((_, None)) = stack.last() {
+                    expect_key = true;
+                }
+            }
+            b'{' | b'[' => {
+                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
+                stack.push((path.len(), if b == b'[' { Some(0) } else { None }));
+                expect_key = b == b'{';
+            }
+            b'}' | b']' => {
+                if let Some((len, _)) = stack.pop() {
+                    path.truncate(len);
+                }
+                if let Some((len, _)) = stack.last() {
+                    path.truncate(*len);
+                }
+                expect_key = false;
+            }
+            b'"' => {
+                let start = pos;
+                let (start_line, start_column) = (line, column);
+                pos += 1;
+                column += 1;
+                let mut escaped = false;
+                while pos < bytes.len() {
+                    let c = bytes[pos];
+                    if c & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                    pos += 1;
+                    if escaped {
+                        escaped = false;
+                    } else if c == b'\\' {
+                        escaped = true;
+                    } else if c == b'"' {
+                        break;
+                    }
+                }
+                if expect_key {
+                    let raw = &text[start..pos.min(text.len())];
+                    if let Some((len, _)) = stack.last() {
+                        path.truncate(*len);
+                    }
+                    path.push('/');
+                    // Most keys have no escapes: no need to run a JSON parser on them.
+                    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+                        Some(plain) if !plain.contains('\\') => {
+                            path.push_str(&crate::pointer::escape_token(plain));
+                        }
+                        _ => {
+                            let key: String = serde_json::from_str(raw).unwrap_or_default();
+                            path.push_str(&crate::pointer::escape_token(&key));
+                        }
+                    }
+                    if pointers.contains(path.as_str()) {
+                        found.insert(
+                            path.clone(),
+                            LineCol {
+                                line: start_line,
+                                column: start_column,
+                            },
+                        );
+                    }
+                    expect_key = false;
+                } else {
+                    array_element_start(
+                        &mut stack,
+                        &mut path,
+                        pointers,
+                        &mut found,
+                        start_line,
+                        start_column,
+                    );
+                }
+                continue;
+            }
+            _ => {
+                // A number or literal: one value, possibly an array element.
+                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
+                while pos < bytes.len()
+                    && !matches!(
+                        bytes[pos],
+                        b',' | b']' | b'}' | b'\n' | b' ' | b'\t' | b'\r'
+                    )
+                {
+                    if bytes[pos] & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                    pos += 1;
+                }
+                continue;
+            }
+        }
+        if b & 0xC0 != 0x80 {
+            column += 1;
+        }
+        pos += 1;
+    }
+    found
+}
+
+/// When a value starts inside an array, its path is the array's path plus its index.
+fn array_element_start(
+    stack: &mut [(usize, Option<usize>)],
+    path: &mut String,
+    pointers: &rustc_hash::FxHashSet<&str>,
+    found: &mut rustc_hash::FxHashMap<String, LineCol>,
+    line: usize,
+    column: usize,
+) {
+    if let Some((len, Some(index))) = stack.last_mut() {
+        path.truncate(*len);
+        path.push('/');
+        path.push_str(&index.to_string());
+        *index += 1;
+        if pointers.contains(path.as_str()) {
+            found.insert(path.clone(), LineCol { line, column });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1239,169 +1398,6 @@ b: [
             }
         }
     }
-}
-
-/// Locates many JSON pointers with one pass over a JSON text (linear in the text,
-/// whatever the number of pointers). Pointers not found are absent from the result.
-/// Object members are located at their key, array elements at their first character.
-pub fn locate_many_json(
-    text: &str,
-    pointers: &rustc_hash::FxHashSet<&str>,
-) -> rustc_hash::FxHashMap<String, LineCol> {
-    let mut found = rustc_hash::FxHashMap::default();
-    if pointers.is_empty() {
-        return found;
-    }
-    let bytes = text.as_bytes();
-    let mut pos = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    // Line and column (in chars) of `pos`, kept up to date as the walk advances.
-    let mut line = 1usize;
-    let mut column = 1usize;
-    let mut path = String::new();
-    // Per open container: path length before its members, and next array index
-    // (`None` for objects).
-    let mut stack: Vec<(usize, Option<usize>)> = Vec::new();
-    let mut expect_key = false;
-    if pointers.contains("") {
-        found.insert(String::new(), LineCol { line, column });
-    }
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        match b {
-            b'\n' => {
-                line += 1;
-                column = 1;
-                pos += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b':' => {}
-            b',' => {
-                if let Some((_, Some(_))) = stack.last() {
-                    // Next array element: set below when its value starts.
-                } else if let Some((_, None)) = stack.last() {
-                    expect_key = true;
-                }
-            }
-            b'{' | b'[' => {
-                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
-                stack.push((path.len(), if b == b'[' { Some(0) } else { None }));
-                expect_key = b == b'{';
-            }
-            b'}' | b']' => {
-                if let Some((len, _)) = stack.pop() {
-                    path.truncate(len);
-                }
-                if let Some((len, _)) = stack.last() {
-                    path.truncate(*len);
-                }
-                expect_key = false;
-            }
-            b'"' => {
-                let start = pos;
-                let (start_line, start_column) = (line, column);
-                pos += 1;
-                column += 1;
-                let mut escaped = false;
-                while pos < bytes.len() {
-                    let c = bytes[pos];
-                    if c & 0xC0 != 0x80 {
-                        column += 1;
-                    }
-                    pos += 1;
-                    if escaped {
-                        escaped = false;
-                    } else if c == b'\\' {
-                        escaped = true;
-                    } else if c == b'"' {
-                        break;
-                    }
-                }
-                if expect_key {
-                    let raw = &text[start..pos.min(text.len())];
-                    if let Some((len, _)) = stack.last() {
-                        path.truncate(*len);
-                    }
-                    path.push('/');
-                    // Most keys have no escapes: no need to run a JSON parser on them.
-                    match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-                        Some(plain) if !plain.contains('\\') => {
-                            path.push_str(&crate::pointer::escape_token(plain));
-                        }
-                        _ => {
-                            let key: String = serde_json::from_str(raw).unwrap_or_default();
-                            path.push_str(&crate::pointer::escape_token(&key));
-                        }
-                    }
-                    if pointers.contains(path.as_str()) {
-                        found.insert(
-                            path.clone(),
-                            LineCol {
-                                line: start_line,
-                                column: start_column,
-                            },
-                        );
-                    }
-                    expect_key = false;
-                } else {
-                    array_element_start(
-                        &mut stack,
-                        &mut path,
-                        pointers,
-                        &mut found,
-                        start_line,
-                        start_column,
-                    );
-                }
-                continue;
-            }
-            _ => {
-                // A number or literal: one value, possibly an array element.
-                array_element_start(&mut stack, &mut path, pointers, &mut found, line, column);
-                while pos < bytes.len()
-                    && !matches!(
-                        bytes[pos],
-                        b',' | b']' | b'}' | b'\n' | b' ' | b'\t' | b'\r'
-                    )
-                {
-                    if bytes[pos] & 0xC0 != 0x80 {
-                        column += 1;
-                    }
-                    pos += 1;
-                }
-                continue;
-            }
-        }
-        if b & 0xC0 != 0x80 {
-            column += 1;
-        }
-        pos += 1;
-    }
-    found
-}
-
-/// When a value starts inside an array, its path is the array's path plus its index.
-fn array_element_start(
-    stack: &mut [(usize, Option<usize>)],
-    path: &mut String,
-    pointers: &rustc_hash::FxHashSet<&str>,
-    found: &mut rustc_hash::FxHashMap<String, LineCol>,
-    line: usize,
-    column: usize,
-) {
-    if let Some((len, Some(index))) = stack.last_mut() {
-        path.truncate(*len);
-        path.push('/');
-        path.push_str(&index.to_string());
-        *index += 1;
-        if pointers.contains(path.as_str()) {
-            found.insert(path.clone(), LineCol { line, column });
-        }
-    }
-}
-
-#[cfg(test)]
-mod many_tests {
-    use super::*;
 
     #[test]
     fn many_pointers_in_one_pass_agree_with_locate() {
