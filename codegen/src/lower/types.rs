@@ -305,7 +305,7 @@ impl Lowerer<'_> {
         id
     }
 
-    fn shape_of(&self, schema: &Schema) -> Shape {
+    fn shape_of(&mut self, schema: &Schema) -> Shape {
         if schema.reference.is_some() || !schema.unsupported.is_empty() || schema.never {
             return Shape::Value;
         }
@@ -971,16 +971,18 @@ impl Lowerer<'_> {
         members
     }
 
-    fn is_null_schema(&self, pointer: &str) -> bool {
-        let Ok(target) = refs::resolve(&self.doc.root, pointer) else {
-            return false;
-        };
-        let mut scratch = crate::diag::Diagnostics::new();
-        schema::read(&self.doc.root, &target, self.doc.version, &mut scratch).only_null
+    /// The schema a union member stands for, its `$ref` followed, read through the cache.
+    fn member_schema(&mut self, member: &str) -> Option<Rc<Schema>> {
+        let target = refs::resolve(&self.doc.root, member).ok()?;
+        Some(self.read_schema(&target))
+    }
+
+    fn is_null_schema(&mut self, pointer: &str) -> bool {
+        self.member_schema(pointer).is_some_and(|s| s.only_null)
     }
 
     /// `oneOf: [X, {type: null}]` and one-member unions are just `X`.
-    fn union_single_member(&self, schema: &Schema) -> Option<String> {
+    fn union_single_member(&mut self, schema: &Schema) -> Option<String> {
         let members: Vec<String> = Self::union_members(schema)
             .into_iter()
             .filter(|m| !self.is_null_schema(m))
@@ -993,14 +995,10 @@ impl Lowerer<'_> {
 
     /// A union admits `null` when a member is the null schema or is itself nullable
     /// (`{type: object, nullable: true}` in 3.0, `type: [object, "null"]` in 3.1).
-    fn union_admits_null(&self, schema: &Schema) -> bool {
+    fn union_admits_null(&mut self, schema: &Schema) -> bool {
         Self::union_members(schema).iter().any(|member| {
-            let Ok(target) = refs::resolve(&self.doc.root, member) else {
-                return false;
-            };
-            let mut scratch = crate::diag::Diagnostics::new();
-            let member = schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
-            member.only_null || member.nullable
+            self.member_schema(member)
+                .is_some_and(|m| m.only_null || m.nullable)
         })
     }
 
