@@ -914,16 +914,13 @@ impl Lowerer<'_> {
         }
     }
 
-    fn all_of_plan(&self, schema: &Schema) -> AllOfPlan {
+    fn all_of_plan(&mut self, schema: &Schema) -> AllOfPlan {
         let mut substantive = Vec::new();
         let mut objects = 0usize;
         for member in &schema.all_of {
-            let Ok(target) = refs::resolve(&self.doc.root, member) else {
+            let Some(member_schema) = self.member_schema(member) else {
                 continue;
             };
-            let mut scratch = crate::diag::Diagnostics::new();
-            let member_schema =
-                schema::read(&self.doc.root, &target, self.doc.version, &mut scratch);
             if is_annotation_only(&member_schema) {
                 continue;
             }
