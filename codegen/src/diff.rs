@@ -940,27 +940,6 @@ fn status_text(status: StatusMatch) -> String {
     }
 }
 
-fn location_text(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
-}
-
-fn style_text(style: ParamStyle) -> &'static str {
-    match style {
-        ParamStyle::Simple => "simple",
-        ParamStyle::Label => "label",
-        ParamStyle::Matrix => "matrix",
-        ParamStyle::Form => "form",
-        ParamStyle::SpaceDelimited => "spaceDelimited",
-        ParamStyle::PipeDelimited => "pipeDelimited",
-        ParamStyle::DeepObject => "deepObject",
-    }
-}
-
 fn bare(name: &str) -> &str {
     name.trim_start_matches("r#")
 }
@@ -1735,7 +1714,11 @@ impl<'a> Differ<'a> {
             if new_keys.contains(&key(p)) {
                 continue;
             }
-            let at = format!("{loc} {}:{}", location_text(p.location), p.wire_name);
+            let at = format!(
+                "{loc} {}:{}",
+                ParamLocation::as_str(p.location),
+                p.wire_name
+            );
             let message = if p.location == ParamLocation::Path {
                 format!(
                     "path parameter `{}` removed: `{}` loses the argument `{}`",
@@ -1746,7 +1729,7 @@ impl<'a> Differ<'a> {
             } else {
                 format!(
                     "{} parameter `{}` removed: the field `{}` of {} is gone",
-                    location_text(p.location),
+                    ParamLocation::as_str(p.location),
                     p.wire_name,
                     bare(&p.rust_name),
                     self.params_type_name(o, false)
@@ -1762,7 +1745,11 @@ impl<'a> Differ<'a> {
             );
         }
         for p in &n.params {
-            let at = format!("{loc} {}:{}", location_text(p.location), p.wire_name);
+            let at = format!(
+                "{loc} {}:{}",
+                ParamLocation::as_str(p.location),
+                p.wire_name
+            );
             let Some(po) = o.params.iter().find(|x| key(x) == key(p)) else {
                 let ty = self.render_new(&p.ty);
                 let message = if p.location == ParamLocation::Path {
@@ -1776,7 +1763,7 @@ impl<'a> Differ<'a> {
                     if p.required {
                         format!(
                             "required {} parameter `{}` added: `{}` takes the new argument `{}: {ty}`",
-                            location_text(p.location),
+                            ParamLocation::as_str(p.location),
                             p.wire_name,
                             n.rust_name,
                             bare(&p.rust_name)
@@ -1784,7 +1771,7 @@ impl<'a> Differ<'a> {
                     } else {
                         format!(
                             "optional {} parameter `{}` added: the call builder gains a setter and {} (`#[non_exhaustive]`) the field `{}: Option<{ty}>`",
-                            location_text(p.location),
+                            ParamLocation::as_str(p.location),
                             p.wire_name,
                             self.params_type_name(n, true),
                             bare(&p.rust_name)
@@ -1850,9 +1837,9 @@ impl<'a> Differ<'a> {
                     &at,
                     format!(
                         "serialization changed from style {} explode {} to style {} explode {}: same Rust type, other text on the wire",
-                        style_text(po.style),
+                        ParamStyle::as_str(po.style),
                         po.explode,
-                        style_text(p.style),
+                        ParamStyle::as_str(p.style),
                         p.explode
                     ),
                 );

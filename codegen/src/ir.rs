@@ -582,6 +582,30 @@ pub enum ParamLocation {
     Cookie,
 }
 
+impl ParamLocation {
+    const ALL: [ParamLocation; 4] = [
+        ParamLocation::Path,
+        ParamLocation::Query,
+        ParamLocation::Header,
+        ParamLocation::Cookie,
+    ];
+
+    /// The spec's name for it (`in: query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+
+    /// The location named `text` in a spec.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
 /// Parameter serialization styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamStyle {
@@ -599,6 +623,36 @@ pub enum ParamStyle {
     PipeDelimited,
     /// `deepObject`
     DeepObject,
+}
+
+impl ParamStyle {
+    const ALL: [ParamStyle; 7] = [
+        ParamStyle::Simple,
+        ParamStyle::Label,
+        ParamStyle::Matrix,
+        ParamStyle::Form,
+        ParamStyle::SpaceDelimited,
+        ParamStyle::PipeDelimited,
+        ParamStyle::DeepObject,
+    ];
+
+    /// The spec's name for it (`style: deepObject`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+        }
+    }
+
+    /// The style named `text` in a spec.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
 }
 
 /// One parameter.

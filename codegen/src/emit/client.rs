@@ -664,12 +664,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
             let input = super::types::input(api, Paths::CLIENT, &param.ty);
             let fallible = input.fallible();
             let ty = input.ty;
-            let place = match param.location {
-                ParamLocation::Path => "path",
-                ParamLocation::Query => "query",
-                ParamLocation::Header => "header",
-                ParamLocation::Cookie => "cookie",
-            };
+            let place = param.location.as_str();
             let doc = doc_lines(&format!(
                 "The optional `{}` {place} parameter.",
                 param.wire_name.replace('`', "'")

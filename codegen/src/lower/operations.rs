@@ -405,12 +405,10 @@ impl Lowerer<'_> {
         template: &[String],
     ) -> Option<Param> {
         let node = refs::get(self.root(), pointer)?.clone();
-        let location = match location {
-            "path" => ParamLocation::Path,
-            "query" => ParamLocation::Query,
-            "header" => ParamLocation::Header,
-            "cookie" => ParamLocation::Cookie,
-            other => {
+        let location = match ParamLocation::parse(location) {
+            Some(location) => location,
+            None => {
+                let other = location;
                 self.diags.warning(child(pointer, "in"), format!("parameter location `{other}` is not path, query, header or cookie; parameter skipped"));
                 return None;
             }
@@ -434,15 +432,13 @@ impl Lowerer<'_> {
             // OpenAPI says these header parameters are ignored.
             return None;
         }
-        let style = match node.get("style").and_then(Value::as_str) {
-            Some("simple") => ParamStyle::Simple,
-            Some("label") => ParamStyle::Label,
-            Some("matrix") => ParamStyle::Matrix,
-            Some("form") => ParamStyle::Form,
-            Some("spaceDelimited") => ParamStyle::SpaceDelimited,
-            Some("pipeDelimited") => ParamStyle::PipeDelimited,
-            Some("deepObject") => ParamStyle::DeepObject,
-            _ => match location {
+        let style = match node
+            .get("style")
+            .and_then(Value::as_str)
+            .and_then(ParamStyle::parse)
+        {
+            Some(style) => style,
+            None => match location {
                 ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
                 _ => ParamStyle::Simple,
             },
