@@ -751,29 +751,26 @@ impl Lowerer<'_> {
         let success = self.outcome_type(&responses, true, &format!("{type_base}Response"));
         let error = self.outcome_type(&responses, false, &format!("{type_base}Error"));
         let success = match success {
-            None => SuccessType::Single(TypeRef::Prim(Prim::Unit)),
-            Some(Ok(ty)) => SuccessType::Single(ty),
-            Some(Err(id)) => SuccessType::Enum(id),
+            Outcome::Absent => SuccessType::Single(TypeRef::Prim(Prim::Unit)),
+            Outcome::Single(ty) => SuccessType::Single(ty),
+            Outcome::Enum(id) => SuccessType::Enum(id),
         };
         let error = match error {
-            None => ErrorType::None,
-            Some(Ok(ty)) => ErrorType::Single(ty),
-            Some(Err(id)) => ErrorType::Enum(id),
+            Outcome::Absent => ErrorType::None,
+            Outcome::Single(ty) => ErrorType::Single(ty),
+            Outcome::Enum(id) => ErrorType::Enum(id),
         };
         (responses, success, error)
     }
 
     /// One type when every matching response has the same body type, else an enum.
-    fn outcome_type(
-        &mut self,
-        responses: &[Response],
-        success: bool,
-        name: &str,
-    ) -> Option<Result<TypeRef, crate::ir::TypeId>> {
+    fn outcome_type(&mut self, responses: &[Response], success: bool, name: &str) -> Outcome {
         let matching: Vec<&Response> = responses.iter().filter(|r| r.success == success).collect();
-        let first = matching.first()?;
+        let Some(first) = matching.first() else {
+            return Outcome::Absent;
+        };
         if matching.iter().all(|r| r.ty == first.ty) {
-            return Some(Ok(first.ty.clone()));
+            return Outcome::Single(first.ty.clone());
         }
         let id = self.add_type(name, "");
         let variants = matching
@@ -795,7 +792,7 @@ impl Lowerer<'_> {
             "The bodies of the operation's documented error responses, by status.".to_owned()
         };
         def.role = crate::ir::Role::Outcome;
-        Some(Err(id))
+        Outcome::Enum(id)
     }
 
     /// OpenAPI 3.2 streams (`itemSchema`) are not generated yet: say so.
@@ -942,4 +939,15 @@ fn status_doc(status: StatusMatch) -> String {
         StatusMatch::Range(digit) => format!("{digit}XX"),
         StatusMatch::Code(code) => code.to_string(),
     }
+}
+
+/// The body type of an operation's success (or error) responses, before it becomes a
+/// [`SuccessType`] or an [`ErrorType`].
+enum Outcome {
+    /// No such response is documented.
+    Absent,
+    /// Every such response has this body type.
+    Single(TypeRef),
+    /// Several body types: an enum over them, by status.
+    Enum(crate::ir::TypeId),
 }
