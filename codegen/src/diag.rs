@@ -7,9 +7,10 @@ use std::fmt;
 
 use crate::locate::{self, LineCol, SourceFormat};
 
-/// How bad a problem is.
+/// How bad a problem in a spec is (not to be confused with `diff::Severity`, how a spec
+/// change affects users).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub enum Level {
     /// Generation went on, with a documented fallback.
     Warning,
     /// The spec (or this part of it) cannot be generated.
@@ -20,7 +21,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Error or warning.
-    pub severity: Severity,
+    pub level: Level,
     /// JSON pointer of the node the problem is about (`""` for the whole document).
     pub pointer: String,
     /// What is wrong and, for warnings, what was done instead.
@@ -34,7 +35,7 @@ impl Diagnostic {
     /// An error about the node at `pointer`.
     pub fn error(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            severity: Severity::Error,
+            level: Level::Error,
             pointer: pointer.into(),
             message: message.into(),
             location: None,
@@ -44,16 +45,16 @@ impl Diagnostic {
     /// A warning about the node at `pointer`.
     pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
-            severity: Severity::Warning,
+            level: Level::Warning,
             ..Self::error(pointer, message)
         }
     }
 
     /// Renders the diagnostic as one line: `file:line:col: error: #/pointer: message`.
     pub fn render(&self, file: &str) -> String {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
+        let severity = match self.level {
+            Level::Warning => "warning",
+            Level::Error => "error",
         };
         let place = match self.location {
             Some(at) => format!("{file}:{}:{}", at.line, at.column),
@@ -97,7 +98,7 @@ impl Diagnostics {
 
     /// True when an error (not only warnings) was found.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.items.iter().any(|d| d.level == Level::Error)
     }
 
     /// True when nothing was found.
@@ -118,7 +119,7 @@ impl Diagnostics {
     /// Turns every warning into an error (`--deny-warnings`).
     pub fn deny_warnings(&mut self) {
         for item in &mut self.items {
-            item.severity = Severity::Error;
+            item.level = Level::Error;
         }
     }
 

@@ -490,7 +490,7 @@ fn generate_one(path: &Path, scratch: &Path, lockfile: Option<&Path>) -> Row {
             write_or_remove(&diagnostics_path, &diagnostics.render(&spec));
             let errors: Vec<_> = diagnostics
                 .iter()
-                .filter(|d| d.severity == codegen::diag::Severity::Error)
+                .filter(|d| d.level == codegen::diag::Level::Error)
                 .collect();
             let first = errors
                 .first()
