@@ -262,25 +262,25 @@ fn client_head(api: &Api) -> TokenStream {
             }
             /// The time allowed for each attempt of this call (instead of the client's).
             pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.options.timeout = Some(timeout);
+                self.options = self.options.with_timeout(timeout);
                 self
             }
             /// The retry policy of this call (instead of the client's).
             pub fn retry(mut self, retry: RetryPolicy) -> Self {
-                self.options.retry = Some(retry);
+                self.options = self.options.with_retry(retry);
                 self
             }
             /// An extra header for this call. Headers the spec gives the operation and
             /// those the client sets itself (`Authorization`, `Content-Type`, ...) are
             /// refused at `.await`.
             pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.headers.push((name.into(), value.into()));
+                self.options = self.options.with_header(name, value);
                 self
             }
             /// Sends `Idempotency-Key: key` and lets this one call be retried after a 5xx
             /// or a timeout, whatever its method (without a key, a POST is never replayed).
             pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.options.idempotency_key = Some(key.into());
+                self.options = self.options.with_idempotency_key(key);
                 self
             }
             /// Every per-call setting at once.

@@ -53,6 +53,22 @@ impl ValidationError {
         }
         self
     }
+
+    /// The same violations with the paths that start at `from` (a rule's label) starting
+    /// at `to` instead (the field the value is for).
+    pub fn relabel(mut self, from: &str, to: &str) -> Self {
+        if from == to {
+            return self;
+        }
+        for violation in &mut self.violations {
+            if let Some(rest) = violation.path.strip_prefix(from) {
+                if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
+                    violation.path = format!("{to}{rest}");
+                }
+            }
+        }
+        self
+    }
 }
 
 impl fmt::Display for ValidationError {
@@ -69,29 +85,27 @@ impl fmt::Display for ValidationError {
 
 impl ::std::error::Error for ValidationError {}
 
+/// More violations of the same value (or request).
+impl Extend<Violation> for ValidationError {
+    fn extend<I: IntoIterator<Item = Violation>>(&mut self, violations: I) {
+        self.violations.extend(violations);
+    }
+}
+
+impl IntoIterator for ValidationError {
+    type Item = Violation;
+    type IntoIter = ::std::vec::IntoIter<Violation>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.violations.into_iter()
+    }
+}
+
 /// Lets `TryInto<Checked<..>, Error: Into<ValidationError>>` take an already checked
 /// value (whose conversion cannot fail) as well as a plain one.
 impl From<::std::convert::Infallible> for ValidationError {
     fn from(never: ::std::convert::Infallible) -> Self {
         match never {}
-    }
-}
-
-impl ValidationError {
-    /// The same violations with the paths that start at `from` (a rule's label) starting
-    /// at `to` instead (the field the value is for).
-    pub fn relabel(mut self, from: &str, to: &str) -> Self {
-        if from == to {
-            return self;
-        }
-        for violation in &mut self.violations {
-            if let Some(rest) = violation.path.strip_prefix(from) {
-                if rest.is_empty() || rest.starts_with('.') || rest.starts_with('[') {
-                    violation.path = format!("{to}{rest}");
-                }
-            }
-        }
-        self
     }
 }
 

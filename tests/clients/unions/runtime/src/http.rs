@@ -212,15 +212,14 @@ pub trait Endpoint: Sized {
     /// an enum value the spec does not list (`Unknown`, as received from a server).
     fn encode_body(body: &Self::Body) -> Result<Body, ValidationError> {
         let (encoded, unlisted) = crate::values::refuse_unlisted("body", || Self::write_body(body));
-        if unlisted.is_empty() {
-            return encoded;
+        match encoded {
+            Ok(_) if !unlisted.is_empty() => Err(ValidationError::new(unlisted)),
+            Ok(encoded) => Ok(encoded),
+            Err(mut error) => {
+                error.extend(unlisted);
+                Err(error)
+            }
         }
-        let mut violations = match encoded {
-            Ok(_) => Vec::new(),
-            Err(error) => error.violations().to_vec(),
-        };
-        violations.extend(unlisted);
-        Err(ValidationError::new(violations))
     }
     /// The request for these parameters: path expanded, parameters encoded, no body.
     fn request(&self) -> Request;
@@ -248,11 +247,11 @@ pub fn send<P: Endpoint>(
         Err(_) => Request::new(String::new()),
     };
     if let Err(error) = params {
-        problems.extend(error.violations().iter().cloned());
+        problems.extend(error);
     }
     match body {
         Some(Ok(body)) => request.body = body,
-        Some(Err(error)) => problems.extend(error.violations().iter().cloned()),
+        Some(Err(error)) => problems.extend(error),
         None if P::BODY_REQUIRED => problems.push(violation(
             "body",
             "the operation requires a request body (use `send_with_body`)",
@@ -467,14 +466,10 @@ impl Request {
     /// [`ErrorKind::InvalidRequest`] (these violations and any found before) before
     /// anything goes on the wire.
     pub fn reject(&mut self, error: ValidationError) {
-        self.invalid = Some(match self.invalid.take() {
-            Some(earlier) => {
-                let mut all = earlier.violations().to_vec();
-                all.extend(error.violations().iter().cloned());
-                ValidationError::new(all)
-            }
-            None => error,
-        });
+        match &mut self.invalid {
+            Some(earlier) => earlier.extend(error),
+            None => self.invalid = Some(error),
+        }
     }
 }
 
@@ -695,11 +690,12 @@ impl ClientCore {
         decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
     ) -> CallFuture<'a, T, E> {
         Box::pin(async move {
-            let result = match self.execute_with(op, request, &options).await {
-                Ok(response) => decode(response),
-                Err(error) => Err(error.widen()),
-            };
-            result.map_err(|error| error.in_operation(op.info()))
+            // `execute_with` names the operation in its errors; decoding's need it added.
+            let response = self
+                .execute_with(op, request, &options)
+                .await
+                .map_err(Error::widen)?;
+            decode(response).map_err(|error| error.in_operation(op.info()))
         })
     }
 
