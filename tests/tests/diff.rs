@@ -225,6 +225,39 @@ fn every_case_is_classified() {
             "union-variant-added",
             &[(N, N, K::TypeAdded), (N, R, K::UnionVariantAdded)],
         ),
+        // Nullability: a request may now carry null (the server accepts more) or may no
+        // longer (old callers' nulls are refused); a response may now send null (old readers
+        // fail) or may no longer. The Rust type changes in all four.
+        (
+            "request-field-nullable-added",
+            &[(B, N, K::FieldRequiredChanged)],
+        ),
+        (
+            "request-field-nullable-removed",
+            &[(B, B, K::FieldRequiredChanged)],
+        ),
+        (
+            "response-field-nullable-added",
+            &[(B, B, K::FieldRequiredChanged)],
+        ),
+        (
+            "response-field-nullable-removed",
+            &[(B, N, K::FieldRequiredChanged)],
+        ),
+        ("param-retyped", &[(B, B, K::TypeChanged)]),
+        // A free string becomes an enum: values old callers sent are now refused.
+        (
+            "param-became-enum",
+            &[(B, B, K::TypeChanged), (N, N, K::TypeAdded)],
+        ),
+        // `required` added by an `allOf` member, not the referenced base.
+        (
+            "request-field-required-via-allof",
+            &[(B, B, K::FieldRequiredChanged)],
+        ),
+        // The body old readers decode is gone (no content left, or only text).
+        ("response-media-type-removed", &[(B, B, K::TypeChanged)]),
+        ("response-json-removed", &[(B, B, K::TypeChanged)]),
         ("nullable-equivalent", &[]),
     ];
     let mut failures = Vec::new();
