@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use crate::locate::{self, LineCol, SourceFormat};
+use crate::locate;
+use crate::source::{LineCol, SourceFormat};
 
 /// How bad a problem in a spec is (not to be confused with `diff::Severity`, how a spec
 /// change affects users).

@@ -195,8 +195,6 @@ pub struct EnumVariant {
     pub rust_name: String,
     /// The value on the wire.
     pub value: Value,
-    /// Documentation.
-    pub docs: String,
 }
 
 /// A sum type.
@@ -402,6 +400,48 @@ pub enum CheckKind {
     DependentRequired,
     /// `contains` with `minContains`/`maxContains`.
     Contains,
+}
+
+impl CheckKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [CheckKind; 15] = [
+        CheckKind::MinItems,
+        CheckKind::MaxItems,
+        CheckKind::MinLength,
+        CheckKind::MaxLength,
+        CheckKind::MinProperties,
+        CheckKind::MaxProperties,
+        CheckKind::UniqueItems,
+        CheckKind::Minimum,
+        CheckKind::Maximum,
+        CheckKind::MultipleOf,
+        CheckKind::Pattern,
+        CheckKind::KeyPattern,
+        CheckKind::OneOfValues,
+        CheckKind::Contains,
+        CheckKind::DependentRequired,
+    ];
+
+    /// The JSON Schema keyword (the first one, where several build the check).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            CheckKind::MinItems => "minItems",
+            CheckKind::MaxItems => "maxItems",
+            CheckKind::UniqueItems => "uniqueItems",
+            CheckKind::MinLength => "minLength",
+            CheckKind::MaxLength => "maxLength",
+            CheckKind::Pattern => "pattern",
+            CheckKind::Minimum => "minimum",
+            CheckKind::Maximum => "maximum",
+            CheckKind::MultipleOf => "multipleOf",
+            CheckKind::MinProperties => "minProperties",
+            CheckKind::MaxProperties => "maxProperties",
+            CheckKind::OneOfValues => "enum",
+            CheckKind::KeyPattern => "patternProperties",
+            CheckKind::DependentRequired => "dependentRequired",
+            CheckKind::Contains => "contains",
+        }
+    }
 }
 
 impl Check {

@@ -8,16 +8,19 @@
 
 pub mod diag;
 pub mod diff;
-pub mod emit;
-pub mod ir;
-pub mod load;
-pub mod locate;
-pub mod lower;
-pub mod names;
+mod emit;
+mod ir;
+mod load;
+mod locate;
+mod lower;
+mod names;
 pub mod pointer;
-pub mod refs;
-pub mod render;
-pub mod schema;
+mod refs;
+mod render;
+mod schema;
+pub mod source;
+
+pub use load::parse_tree;
 
 use diag::Diagnostics;
 
@@ -114,9 +117,9 @@ pub struct Stats {
 }
 
 /// Parses and lowers a spec without emitting: the IR plus diagnostics (located).
-pub fn analyze(
+fn analyze(
     text: &str,
-    format: locate::SourceFormat,
+    format: source::SourceFormat,
 ) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
     let mut timer = Timer::start();
     let doc = load::load(text, format)?;
@@ -159,7 +162,7 @@ impl Timer {
 /// Generates the crate for the spec `text`. Errors (fatal problems) come back located
 /// and sorted; warnings travel with the output.
 pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
-    let format = load::detect_format(&options.spec_name, text);
+    let format = source::SourceFormat::detect(&options.spec_name, text);
     let (api, _doc, diags) = analyze(text, format)?;
     if diags.has_errors() {
         return Err(diags);
@@ -231,4 +234,26 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
         },
         diagnostics: diags,
     })
+}
+
+/// Compares two versions of a spec as what they generate ([`diff`]): the file names
+/// decide JSON or YAML and appear in errors. A spec that does not load, or has errors,
+/// comes back as its rendered diagnostics.
+pub fn diff_texts(
+    old_text: &str,
+    old_name: &str,
+    new_text: &str,
+    new_name: &str,
+) -> Result<diff::Report, String> {
+    let old = api_for_diff(old_text, old_name)?;
+    let new = api_for_diff(new_text, new_name)?;
+    Ok(diff::diff(&old, &new))
+}
+
+fn api_for_diff(text: &str, name: &str) -> Result<ir::Api, String> {
+    let format = source::SourceFormat::detect(name, text);
+    match analyze(text, format) {
+        Ok((api, _doc, diags)) if !diags.has_errors() => Ok(api),
+        Ok((_, _, diags)) | Err(diags) => Err(diags.render(name)),
+    }
 }

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::locate::{LineCol, SourceFormat};
+use crate::source::{LineCol, SourceFormat};
 
 /// The OpenAPI versions the generator reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,20 +30,6 @@ pub struct Document {
     pub root: Value,
     /// The `openapi:` version.
     pub version: SpecVersion,
-}
-
-/// Guesses the format from a file name, falling back to the first character of the text.
-pub fn detect_format(file_name: &str, text: &str) -> SourceFormat {
-    let lower = file_name.to_ascii_lowercase();
-    if lower.ends_with(".json") {
-        SourceFormat::Json
-    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        SourceFormat::Yaml
-    } else if text.trim_start().starts_with('{') {
-        SourceFormat::Json
-    } else {
-        SourceFormat::Yaml
-    }
 }
 
 /// Parses `text` and checks that it is an OpenAPI 3.x document.

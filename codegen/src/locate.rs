@@ -26,19 +26,7 @@
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::Marker;
 
-/// Source format of a spec text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceFormat {
-    Json,
-    Yaml,
-}
-
-/// 1-based line and column (the column counts `char`s).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LineCol {
-    pub line: usize,
-    pub column: usize,
-}
+use crate::source::{LineCol, SourceFormat};
 
 /// Where the node at `pointer` (an RFC 6901 JSON pointer such as
 /// `"/paths/~1pets/get/responses/200"`, `""` = root) starts in `text`.
@@ -139,32 +127,8 @@ mod json {
         let (depth, offset) = scanner.walk(tokens).ok()?;
         Some(Found {
             depth,
-            at: line_col_at(text, offset),
+            at: LineCol::at_offset(text, offset),
         })
-    }
-
-    /// 1-based line and column of a byte offset. Line breaks are `\n`, `\r\n`
-    /// and a lone `\r`, as in YAML; columns count `char`s.
-    fn line_col_at(text: &str, offset: usize) -> LineCol {
-        let bytes = text.as_bytes();
-        let before = bytes.get(..offset).unwrap_or(bytes);
-        let mut line = 1;
-        let mut line_start = 0;
-        for (i, &b) in before.iter().enumerate() {
-            let is_break = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if is_break {
-                line += 1;
-                line_start = i + 1;
-            }
-        }
-        let column = before
-            .get(line_start..)
-            .unwrap_or(&[])
-            .iter()
-            .filter(|&&b| b & 0xC0 != 0x80)
-            .count()
-            + 1;
-        LineCol { line, column }
     }
 
     struct Scanner<'a> {

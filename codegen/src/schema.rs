@@ -254,25 +254,6 @@ pub const IGNORED_KEYWORDS: &[&str] = &[
 ];
 
 impl Schema {
-    /// True when the node has no keyword that constrains or shapes values (an empty schema).
-    pub fn is_any(&self) -> bool {
-        self.reference.is_none()
-            && !self.never
-            && self.types.is_empty()
-            && self.enum_values.is_none()
-            && self.const_value.is_none()
-            && self.properties.is_empty()
-            && self.additional == Sub::Absent
-            && self.items == Sub::Absent
-            && self.prefix_items.is_empty()
-            && self.all_of.is_empty()
-            && self.one_of.is_empty()
-            && self.any_of.is_empty()
-            && self.pattern_properties.is_empty()
-            && self.assertions.is_empty()
-            && self.format.is_none()
-    }
-
     /// True when the schema admits `ty` (an empty type list admits every type).
     pub fn admits(&self, ty: JsonType) -> bool {
         self.types.is_empty() || self.types.contains(&ty)

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use codegen::diff::{self, Bump, Change, ChangeKind, OutputFormat, Report, Severity};
+use codegen::diff::{Bump, Change, ChangeKind, OutputFormat, Report, Severity};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -30,7 +30,7 @@ fn diff_files(old: &Path, new: &Path) -> Report {
             .unwrap_or("spec")
             .to_owned()
     };
-    diff::diff_texts(&read(old), &name(old), &read(new), &name(new))
+    codegen::diff_texts(&read(old), &name(old), &read(new), &name(new))
         .unwrap_or_else(|e| panic!("{} -> {}: {e}", old.display(), new.display()))
 }
 
@@ -419,9 +419,9 @@ fn summary_fits_the_screen() {
 fn broken_specs_are_errors_not_panics() {
     let seed = read(&workspace_root().join("openapi/suno-custom-model-create.yaml"));
     let err =
-        diff::diff_texts("openapi: [", "old.yaml", &seed, "new.yaml").expect_err("broken YAML");
+        codegen::diff_texts("openapi: [", "old.yaml", &seed, "new.yaml").expect_err("broken YAML");
     assert!(err.contains("old.yaml"), "{err}");
-    let err = diff::diff_texts(&seed, "old.yaml", "{\"swagger\": \"2.0\"}", "new.json")
+    let err = codegen::diff_texts(&seed, "old.yaml", "{\"swagger\": \"2.0\"}", "new.json")
         .expect_err("Swagger 2.0");
     assert!(err.contains("new.json"), "{err}");
 }

@@ -88,7 +88,7 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
             return Err("usage: cargo xtask diff OLD NEW, or cargo xtask diff --git REV".to_owned())
         }
     };
-    let report = codegen::diff::diff_texts(&old_text, &old_name, &new_text, &new_name)?;
+    let report = codegen::diff_texts(&old_text, &old_name, &new_text, &new_name)?;
     print!("{}", report.render(format));
     match fail_on {
         Some((false, severity)) if report.has(severity) => Ok(ExitCode::FAILURE),
@@ -106,7 +106,7 @@ pub fn summary_since_head(root: &Path, spec: &str, max_lines: usize) -> Option<S
     if old == new {
         return None;
     }
-    let report = codegen::diff::diff_texts(&old, &format!("HEAD:{spec}"), &new, spec).ok()?;
+    let report = codegen::diff_texts(&old, &format!("HEAD:{spec}"), &new, spec).ok()?;
     if report.is_empty() {
         return None;
     }

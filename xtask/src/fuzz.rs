@@ -33,6 +33,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
+use codegen::source::SourceFormat;
+
 /// Seed specs from the shared corpora larger than this are skipped (slow iterations).
 pub const MAX_SHARED_SEED_BYTES: u64 = 200 * 1024;
 /// Time limit of one execution of the target; past it the input counts as a hang.
@@ -315,7 +317,7 @@ fn spec_files(dir: &Path, max_bytes: Option<u64>) -> Vec<PathBuf> {
             small && entry.file_type().is_ok_and(|t| t.is_file())
         })
         .map(|entry| entry.path())
-        .filter(|path| Format::from_path(path).is_some())
+        .filter(|path| SourceFormat::from_path(path).is_some())
         .collect();
     files.sort();
     files
@@ -471,36 +473,9 @@ pub fn input_for(config: &FuzzConfig, iteration: u64) -> Option<(String, String)
 // ---------------------------------------------------------------------------------------
 // Seeds and formats
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Json,
-    Yaml,
-}
-
-impl Format {
-    fn from_path(path: &Path) -> Option<Self> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "json" => Some(Self::Json),
-            "yaml" | "yml" => Some(Self::Yaml),
-            _ => None,
-        }
-    }
-
-    fn from_name(name: &str) -> Self {
-        Self::from_path(Path::new(name)).unwrap_or(Self::Yaml)
-    }
-
-    fn ext(self) -> &'static str {
-        match self {
-            Self::Json => "json",
-            Self::Yaml => "yaml",
-        }
-    }
-}
-
 struct Seed {
     path: PathBuf,
-    format: Format,
+    format: SourceFormat,
     text: String,
     /// `None` when the text does not parse: then only bytes are mutated.
     value: Option<Value>,
@@ -510,7 +485,7 @@ fn load_seeds(paths: &[PathBuf]) -> (Vec<Seed>, Vec<(PathBuf, String)>) {
     let mut seeds = Vec::new();
     let mut skipped = Vec::new();
     for path in paths {
-        let format = Format::from_path(path).unwrap_or(Format::Yaml);
+        let format = SourceFormat::from_path(path).unwrap_or(SourceFormat::Yaml);
         match std::fs::read(path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -528,17 +503,13 @@ fn load_seeds(paths: &[PathBuf]) -> (Vec<Seed>, Vec<(PathBuf, String)>) {
     (seeds, skipped)
 }
 
-/// The value tree, read by the generator's own loader (`codegen::load::parse_tree`), so
+/// The value tree, read by the generator's own loader (`codegen::parse_tree`), so
 /// a seed's numbers and keys are what the generator sees.
-fn parse_value(format: Format, text: &str) -> Option<Value> {
-    let format = match format {
-        Format::Json => codegen::locate::SourceFormat::Json,
-        Format::Yaml => codegen::locate::SourceFormat::Yaml,
-    };
-    codegen::load::parse_tree(text, format).ok()
+fn parse_value(format: SourceFormat, text: &str) -> Option<Value> {
+    codegen::parse_tree(text, format).ok()
 }
 
-fn serialize(format: Format, value: &Value, compact: bool) -> String {
+fn serialize(format: SourceFormat, value: &Value, compact: bool) -> String {
     let json = || {
         if compact {
             serde_json::to_string(value)
@@ -548,8 +519,8 @@ fn serialize(format: Format, value: &Value, compact: bool) -> String {
         .unwrap_or_default()
     };
     match format {
-        Format::Json => json(),
-        Format::Yaml => serde_yaml::to_string(value).unwrap_or_else(|_| json()),
+        SourceFormat::Json => json(),
+        SourceFormat::Yaml => serde_yaml::to_string(value).unwrap_or_else(|_| json()),
     }
 }
 
@@ -561,7 +532,7 @@ fn serialize(format: Format, value: &Value, compact: bool) -> String {
 struct Input {
     /// `fuzz.json` or `fuzz.yaml`: the spec name given to the target.
     name: String,
-    format: Format,
+    format: SourceFormat,
     text: String,
     seed_index: usize,
     /// Names of the mutations applied, in order.
@@ -601,9 +572,9 @@ fn generate_input(seeds: &[Seed], seed: u64, iteration: u64) -> Input {
                 mutations.push(mutate(&mut value, &mut rng, seeds));
             }
             let format = if rng.bool() {
-                Format::Json
+                SourceFormat::Json
             } else {
-                Format::Yaml
+                SourceFormat::Yaml
             };
             let text = serialize(format, &value, rng.bool());
             (format, text, rng.u8(..8) == 0)
@@ -615,7 +586,7 @@ fn generate_input(seeds: &[Seed], seed: u64, iteration: u64) -> Input {
         mutations.push("bytes");
     }
     Input {
-        name: format!("fuzz.{}", format.ext()),
+        name: format!("fuzz.{}", format.extension()),
         format,
         text,
         seed_index,
@@ -2983,7 +2954,7 @@ impl Executor {
         let path = self.in_flight_dir.join(format!(
             ".in-flight-{}.{}",
             std::process::id(),
-            Format::from_name(name).ext()
+            SourceFormat::detect(name, "").extension()
         ));
         if let Some(old) = &self.in_flight {
             if *old != path {
@@ -3223,7 +3194,7 @@ impl Fuzzer<'_> {
     fn save(
         &mut self,
         failure: &Failure,
-        format: Format,
+        format: SourceFormat,
         original: &str,
         minimized: &str,
         seed_index: usize,
@@ -3231,7 +3202,7 @@ impl Fuzzer<'_> {
     ) -> Crash {
         let stem = format!("{:016x}", fnv1a(failure.key.as_bytes()));
         let dir = &self.config.crashes_dir;
-        let input = dir.join(format!("{stem}.{}", format.ext()));
+        let input = dir.join(format!("{stem}.{}", format.extension()));
         let details = dir.join(format!("{stem}.txt"));
         let seed_spec = self.seeds[seed_index].path.clone();
         // An earlier run may have saved this crash already: keep the smaller input.
@@ -3308,14 +3279,14 @@ impl Fuzzer<'_> {
 /// other keys met on the way go to `others`.
 fn minimize(
     exec: &mut Executor,
-    format: Format,
+    format: SourceFormat,
     text: &str,
     key: &str,
     budget: Duration,
     others: &mut Vec<(Failure, String)>,
 ) -> String {
     let deadline = Instant::now() + budget;
-    let name = format!("fuzz.{}", format.ext());
+    let name = format!("fuzz.{}", format.extension());
     let mut check = |candidate: &str| -> bool {
         match exec.exec(&name, candidate).into_failure() {
             Some(failure) if failure.key == key => true,
@@ -3635,7 +3606,7 @@ mod tests {
     #[test]
     fn yaml_seeds_keep_non_string_keys() {
         let value = parse_value(
-            Format::Yaml,
+            SourceFormat::Yaml,
             "a: &x {b: 1}\nresponses:\n  200: {}\n  true: 1\nc: *x\n",
         )
         .expect("yaml");
@@ -3707,7 +3678,7 @@ mod tests {
             crashes_dir: crashes.clone(),
         };
         let report = run_with(&config, |name, text| {
-            let Some(value) = parse_value(Format::from_name(name), text) else {
+            let Some(value) = parse_value(SourceFormat::detect(name, ""), text) else {
                 return Ok(());
             };
             if value.pointer("/components/schemas/Pet/x-boom").is_some() {
@@ -3728,8 +3699,11 @@ mod tests {
         assert!(boom.location.contains("fuzz.rs"), "{}", boom.location);
         assert!(boom.hits > 1, "{report}");
         let minimized = std::fs::read_to_string(&boom.input).expect("saved input");
-        let value =
-            parse_value(Format::from_path(&boom.input).expect("ext"), &minimized).expect("parses");
+        let value = parse_value(
+            SourceFormat::from_path(&boom.input).expect("ext"),
+            &minimized,
+        )
+        .expect("parses");
         assert_eq!(value.as_object().map(Map::len), Some(1), "{minimized}");
         assert_eq!(
             value["components"].as_object().map(Map::len),
@@ -3758,8 +3732,11 @@ mod tests {
             .expect("the error");
         assert_eq!(bad.message, "bad output for `x-bad` 42");
         let minimized = std::fs::read_to_string(&bad.input).expect("saved input");
-        let value =
-            parse_value(Format::from_path(&bad.input).expect("ext"), &minimized).expect("parses");
+        let value = parse_value(
+            SourceFormat::from_path(&bad.input).expect("ext"),
+            &minimized,
+        )
+        .expect("parses");
         assert_eq!(value.as_object().map(Map::len), Some(1), "{minimized}");
         assert_eq!(
             value["paths"].as_object().map(Map::len),
@@ -3788,7 +3765,7 @@ mod tests {
         let mut others = Vec::new();
         let out = minimize(
             &mut exec,
-            Format::Yaml,
+            SourceFormat::Yaml,
             text,
             &key,
             Duration::from_secs(5),

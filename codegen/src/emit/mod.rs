@@ -14,7 +14,7 @@ use quote::quote;
 use crate::ir::{Api, Docs, Prim, TypeRef};
 
 pub use client::ClientModule;
-pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml, runtime_crate_name};
+pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml};
 pub use types::{BuildersModule, TypesModule};
 
 /// An identifier from a Rust name (`r#type` becomes a raw identifier).

@@ -99,7 +99,7 @@ fn is_checked(api: &Api, ty: &TypeRef) -> bool {
 mod tests {
     use super::*;
     use crate::ir::{Prim, TypeKind, TypeRef};
-    use crate::locate::SourceFormat;
+    use crate::source::SourceFormat;
 
     const SPEC: &str = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
         "components": {"schemas": {"Body": {"type": "object", "required": ["ids"],

@@ -764,7 +764,6 @@ impl Lowerer<'_> {
             variants.push(EnumVariant {
                 rust_name: namer.claim(&candidate),
                 value: value.clone(),
-                docs: String::new(),
             });
         }
         Enum { repr, variants }
