@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+pub use crate::names::RustName;
+
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub usize);
@@ -157,7 +159,7 @@ pub struct Struct {
 #[derive(Debug, Clone)]
 pub struct Field {
     /// `snake_case` Rust name.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// JSON property name.
     pub wire_name: String,
     /// Type, without the `Option` that [`Field::optional`] and [`Field::nullable`] add.
@@ -166,6 +168,9 @@ pub struct Field {
     pub optional: bool,
     /// `null` allowed: a required nullable field sends `null` for `None`.
     pub nullable: bool,
+    /// The constraints the field's schema states that its type must enforce, recorded
+    /// by lowering for [`crate::lower::audit`] to hold against the rule it built.
+    pub asked: Vec<CheckKind>,
     /// Documentation.
     pub docs: Docs,
 }
@@ -533,7 +538,7 @@ impl Method {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// `snake_case` method name.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// `operationId` as written (or empty).
     pub operation_id: String,
     /// HTTP method.
@@ -699,7 +704,7 @@ impl ParamStyle {
 #[derive(Debug, Clone)]
 pub struct Param {
     /// `snake_case` Rust name (argument or params-struct field).
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// Name on the wire.
     pub wire_name: String,
     /// Where it goes.
@@ -815,7 +820,7 @@ pub struct SecurityScheme {
     /// Name in `components.securitySchemes`.
     pub name: String,
     /// `snake_case` name for the client's setter.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// Kind.
     pub kind: SecurityKind,
     /// Documentation.

@@ -127,7 +127,7 @@ fn analyze(
     let mut diags = Diagnostics::new();
     let api = lower::lower(&doc, &mut diags);
     timer.lap("lower");
-    lower::audit(&api, &doc, &mut diags);
+    lower::audit(&api, &mut diags);
     timer.lap("audit");
     diags.locate(&doc.text, doc.format);
     timer.lap("locate diagnostics");

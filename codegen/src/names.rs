@@ -137,8 +137,72 @@ pub fn variant_name(raw: &str) -> String {
     }
 }
 
+/// An identifier from a Rust name (`r#type` becomes a raw identifier).
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+/// A `snake_case` Rust name as generated: a keyword carries `r#` (`r#type`). Code that
+/// needs the identifier asks for [`ident`](Self::ident); code that builds other names from
+/// it (`with_type`, `TYPE`, a doc link) asks for [`bare`](Self::bare), so no site strips
+/// the prefix by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RustName(String);
+
+impl RustName {
+    /// The name as it is written in code (`r#type`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name without a raw prefix (`type`): for names built from this one.
+    pub fn bare(&self) -> &str {
+        self.0.strip_prefix("r#").unwrap_or(&self.0)
+    }
+
+    /// The identifier (`r#type` is a raw identifier).
+    pub fn ident(&self) -> proc_macro2::Ident {
+        ident(&self.0)
+    }
+}
+
+impl From<String> for RustName {
+    fn from(name: String) -> Self {
+        Self(name)
+    }
+}
+
+impl std::fmt::Display for RustName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for RustName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for RustName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RustName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 /// `snake_case` field, parameter or method name for `raw`; keywords come back as `r#kw`.
-pub fn snake_name(raw: &str) -> String {
+pub fn snake_name(raw: &str) -> RustName {
     let name = words(raw).to_snake_case();
     let name = if name.is_empty() {
         "value".to_owned()
@@ -150,7 +214,7 @@ pub fn snake_name(raw: &str) -> String {
     } else {
         name
     };
-    escape_keyword(name)
+    RustName(escape_keyword(name))
 }
 
 fn escape_keyword(name: String) -> String {
@@ -164,7 +228,7 @@ fn escape_keyword(name: String) -> String {
 }
 
 /// The method name for an operation id: NestJS's `XController_method` drops `XController_`.
-pub fn method_name_candidates(operation_id: &str) -> (String, String) {
+pub fn method_name_candidates(operation_id: &str) -> (RustName, RustName) {
     let full = snake_name(operation_id);
     if let Some((prefix, rest)) = operation_id.rsplit_once('_') {
         if prefix.ends_with("Controller") && !rest.is_empty() {
@@ -175,7 +239,7 @@ pub fn method_name_candidates(operation_id: &str) -> (String, String) {
 }
 
 /// The method name for an operation without `operationId`: `get /pets/{id}` → `get_pets_by_id`.
-pub fn method_name_from_path(method: &str, path: &str) -> String {
+pub fn method_name_from_path(method: &str, path: &str) -> RustName {
     let mut parts = vec![method.to_owned()];
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         if let Some(param) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -209,6 +273,11 @@ impl Namer {
     /// True when `name` is taken.
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
+    }
+
+    /// [`claim`](Self::claim) for a `snake_case` name.
+    pub fn claim_rust(&mut self, candidate: &RustName) -> RustName {
+        RustName(self.claim(candidate.as_str()))
     }
 
     /// `candidate` if free, else `candidate2`, `candidate3`, ... (for raw identifiers

@@ -7,21 +7,24 @@
 //! listed in [`IGNORED_KEYWORDS`] (annotations with no effect on the generated code);
 //! anything else gets a warning, so no keyword is dropped silently.
 //!
-//! Adding a constraint keyword touches, in data-flow order:
-//! 1. here: a field of [`Assertions`] (or [`Schema`]) read from the node, and the
-//!    keyword's name in `is_empty`/`present`;
-//! 2. `ir.rs`: a [`Check`](crate::ir::Check) variant; the compiler then asks for its
-//!    [`CheckKind`](crate::ir::CheckKind), and `diff.rs`'s `compare_here` match asks how a
-//!    change of it is classified;
-//! 3. `lower/types.rs`: the `Check` pushed where the position's checks are collected;
-//! 4. `lower/audit.rs`: the keyword name, if a schema can state it without a rule;
-//! 5. `emit/types.rs`: the rule's code and its words in the rule's docs (`rule_words`);
-//! 6. `runtime/src/validate.rs`: the check itself, if no existing helper does it;
-//! 7. a fixture under `tests/fixtures/specs` and a diff pair under `tests/fixtures/diff`.
+//! Adding a constraint keyword touches, in data-flow order (the compiler lists the
+//! places marked *guided* once step 2 is done):
+//! 1. `ir.rs`: a [`Check`](crate::ir::Check) variant; the compiler then asks for its
+//!    [`CheckKind`](crate::ir::CheckKind) (`kind`, `ALL`, `keyword`);
+//! 2. here: a field of [`Assertions`] read from the node, and its kind in `present`;
+//! 3. *guided*: `diff/compare/checks.rs` (`compare_here`: how a change of it is
+//!    classified), `lower/audit.rs` (`asked`: whether a field's type must enforce it),
+//!    `emit/types.rs` (`check_tokens`, the rule's code; `rule_words`, its docs);
+//! 4. `lower/types.rs`: the `Check` pushed where the position's checks are collected (a
+//!    forgotten push is caught when generating: the audit finds the field's rule without
+//!    the check its schema asked for, and refuses to emit);
+//! 5. `runtime/src/validate.rs`: the check itself, if no existing helper does it;
+//! 6. a fixture under `tests/fixtures/specs` and a diff pair under `tests/fixtures/diff`.
 
 use serde_json::{Map, Value};
 
 use crate::diag::{child, Diagnostics};
+use crate::ir::CheckKind;
 use crate::load::SpecVersion;
 
 /// JSON types a schema admits.
@@ -115,7 +118,7 @@ impl Assertions {
     }
 
     /// The keywords present that JSON Schema applies to values of type `ty`.
-    pub fn applicable(&self, ty: JsonType) -> Vec<&'static str> {
+    pub fn applicable(&self, ty: JsonType) -> Vec<CheckKind> {
         self.present()
             .into_iter()
             .filter(|(_, types)| types.contains(&ty))
@@ -125,7 +128,7 @@ impl Assertions {
 
     /// The keywords present that do not apply to values of type `ty` (JSON Schema
     /// ignores them for such values).
-    pub fn inapplicable(&self, ty: JsonType) -> Vec<&'static str> {
+    pub fn inapplicable(&self, ty: JsonType) -> Vec<CheckKind> {
         self.present()
             .into_iter()
             .filter(|(_, types)| !types.contains(&ty))
@@ -133,7 +136,7 @@ impl Assertions {
             .collect()
     }
 
-    fn present(&self) -> Vec<(&'static str, &'static [JsonType])> {
+    fn present(&self) -> Vec<(CheckKind, &'static [JsonType])> {
         const NUMBERS: &[JsonType] = &[JsonType::Integer, JsonType::Number];
         const STRINGS: &[JsonType] = &[JsonType::String];
         const ARRAYS: &[JsonType] = &[JsonType::Array];
@@ -144,17 +147,25 @@ impl Assertions {
                 out.push((keyword, types));
             }
         };
-        add(self.minimum.is_some(), "minimum", NUMBERS);
-        add(self.maximum.is_some(), "maximum", NUMBERS);
-        add(self.multiple_of.is_some(), "multipleOf", NUMBERS);
-        add(self.min_length.is_some(), "minLength", STRINGS);
-        add(self.max_length.is_some(), "maxLength", STRINGS);
-        add(self.pattern.is_some(), "pattern", STRINGS);
-        add(self.min_items.is_some(), "minItems", ARRAYS);
-        add(self.max_items.is_some(), "maxItems", ARRAYS);
-        add(self.unique_items, "uniqueItems", ARRAYS);
-        add(self.min_properties.is_some(), "minProperties", OBJECTS);
-        add(self.max_properties.is_some(), "maxProperties", OBJECTS);
+        add(self.minimum.is_some(), CheckKind::Minimum, NUMBERS);
+        add(self.maximum.is_some(), CheckKind::Maximum, NUMBERS);
+        add(self.multiple_of.is_some(), CheckKind::MultipleOf, NUMBERS);
+        add(self.min_length.is_some(), CheckKind::MinLength, STRINGS);
+        add(self.max_length.is_some(), CheckKind::MaxLength, STRINGS);
+        add(self.pattern.is_some(), CheckKind::Pattern, STRINGS);
+        add(self.min_items.is_some(), CheckKind::MinItems, ARRAYS);
+        add(self.max_items.is_some(), CheckKind::MaxItems, ARRAYS);
+        add(self.unique_items, CheckKind::UniqueItems, ARRAYS);
+        add(
+            self.min_properties.is_some(),
+            CheckKind::MinProperties,
+            OBJECTS,
+        );
+        add(
+            self.max_properties.is_some(),
+            CheckKind::MaxProperties,
+            OBJECTS,
+        );
         out
     }
 }

@@ -124,10 +124,6 @@ pub(super) fn status_text(status: StatusMatch) -> String {
     }
 }
 
-pub(super) fn bare(name: &str) -> &str {
-    name.trim_start_matches("r#")
-}
-
 pub(super) fn op_label(op: &Operation) -> String {
     format!("{} {}", op.method.as_upper(), op.path)
 }

@@ -9,6 +9,7 @@ use crate::ir::{
     Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, Prim,
     RequestBody, Response, ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
 };
+use crate::names::RustName;
 use crate::render::ModuleSource;
 
 /// The `client` module: the `Client` type and the `Call` builder, then per operation
@@ -95,7 +96,7 @@ fn client_head(api: &Api) -> TokenStream {
             }
         });
     let setters = api.security_schemes.iter().map(|scheme| {
-        let bare = scheme.rust_name.trim_start_matches("r#");
+        let bare = scheme.rust_name.bare();
         let setter = format_ident!("with_{}", bare);
         let wire = lit(&scheme.name);
         let mut doc = format!("Credentials for the `{}` security scheme", scheme.name);
@@ -387,11 +388,8 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
     }
 }
 
-fn scheme_static(rust_name: &str) -> proc_macro2::Ident {
-    format_ident!(
-        "SCHEME_{}",
-        rust_name.trim_start_matches("r#").to_ascii_uppercase()
-    )
+fn scheme_static(rust_name: &RustName) -> proc_macro2::Ident {
+    format_ident!("SCHEME_{}", rust_name.bare().to_ascii_uppercase())
 }
 
 fn method_tokens(method: Method) -> TokenStream {
@@ -471,7 +469,7 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
 pub(crate) fn quickstart(api: &Api, crate_ident: &str) -> String {
     let auth = match api.security_schemes.first() {
         Some(scheme) => {
-            let setter = format!("with_{}", scheme.rust_name.trim_start_matches("r#"));
+            let setter = format!("with_{}", scheme.rust_name.bare());
             match scheme.kind {
                 SecurityKind::Basic => format!("\n    .{setter}(\"user\", \"password\")"),
                 _ => format!("\n    .{setter}(std::env::var(\"API_TOKEN\")?)"),
@@ -521,7 +519,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, S
     for param in op.params.iter().filter(|p| p.required) {
         let name = &param.rust_name;
         inputs.push(format!("{name}: {}", doc_type(&param.ty)));
-        args.push(name.clone());
+        args.push(name.to_string());
     }
     if let Some(body) = &op.body {
         let ty = match body.kind {
@@ -549,7 +547,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, S
 
 /// The builder setter of each optional parameter (by field name): the parameter's
 /// name, unless the builder's own methods have it.
-fn setter_names(op: &Operation) -> std::collections::HashMap<String, String> {
+fn setter_names(op: &Operation) -> std::collections::HashMap<RustName, RustName> {
     let mut namer = crate::names::Namer::with_reserved(&[
         "new",
         "timeout",
@@ -566,9 +564,9 @@ fn setter_names(op: &Operation) -> std::collections::HashMap<String, String> {
         .iter()
         .filter(|p| !p.required)
         .map(|p| {
-            let bare = p.rust_name.trim_start_matches("r#");
+            let bare = p.rust_name.bare();
             let name = if namer.is_taken(bare) {
-                namer.claim(&format!("{bare}_param"))
+                RustName::from(namer.claim(&format!("{bare}_param")))
             } else {
                 namer.claim(bare);
                 // Keywords stay raw identifiers (`r#type`).
@@ -582,7 +580,7 @@ fn setter_names(op: &Operation) -> std::collections::HashMap<String, String> {
 /// An operation's items: its `Client` method, the `Call` setters of its optional
 /// parameters, and the `Endpoint` implementation of its parameters struct.
 fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
-    let name = ident(&op.rust_name);
+    let name = op.rust_name.ident();
     let docs = method_docs(api, op, crate_ident);
     let deprecated = if op.deprecated {
         quote!(#[deprecated = "deprecated in the spec"])
@@ -596,7 +594,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
     let mut new_args = Vec::new();
     let mut fallible = false;
     for param in op.params.iter().filter(|p| p.required) {
-        let arg = ident(&param.rust_name);
+        let arg = param.rust_name.ident();
         let input = super::types::input(api, Paths::CLIENT, &param.ty);
         fallible |= input.fallible();
         let ty = input.ty;
@@ -658,7 +656,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
         .iter()
         .filter(|p| !p.required)
         .map(|param| {
-            let field = ident(&param.rust_name);
+            let field = param.rust_name.ident();
             let setter = ident(&setter_names[&param.rust_name]);
             let with = super::types::with_setter(&param.rust_name);
             let input = super::types::input(api, Paths::CLIENT, &param.ty);
@@ -696,7 +694,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
 
     // The `Endpoint`: the static description, the request and the response.
     let method_tokens = method_tokens(op.method);
-    let op_name = lit(op.rust_name.trim_start_matches("r#"));
+    let op_name = lit(op.rust_name.bare());
     let template = lit(&op.path);
     let security = op.security.iter().map(|alternative| {
         let schemes = alternative.iter().map(|index| {
@@ -855,7 +853,7 @@ fn path_tokens(op: &Operation) -> TokenStream {
                 {
                     Some(param) => {
                         format.push_str("{}");
-                        let field = ident(&param.rust_name);
+                        let field = param.rust_name.ident();
                         let wire = lit(&param.wire_name);
                         let style = style_tokens(param.style);
                         let explode = param.explode;
@@ -899,7 +897,7 @@ fn encode_literal(text: &str) -> String {
 }
 
 fn param_tokens(param: &Param) -> TokenStream {
-    let field = ident(&param.rust_name);
+    let field = param.rust_name.ident();
     let wire = lit(&param.wire_name);
     let style = style_tokens(param.style);
     let explode = param.explode;
@@ -952,7 +950,7 @@ fn multipart_tokens(api: &Api, body: &RequestBody) -> TokenStream {
         });
     }
     let parts = fields.iter().map(|field| {
-        let name = ident(&field.rust_name);
+        let name = field.rust_name.ident();
         let wire = lit(&field.wire_name);
         let is_file = body.file_fields.contains(&field.wire_name);
         let push = match (&field.ty, is_file) {

@@ -8,7 +8,7 @@ mod crate_files;
 mod text;
 mod types;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Docs, Prim, TypeRef};
@@ -17,13 +17,7 @@ pub use client::ClientModule;
 pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml};
 pub use types::{BuildersModule, TypesModule};
 
-/// An identifier from a Rust name (`r#type` becomes a raw identifier).
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
+pub(crate) use crate::names::ident;
 
 /// `#[doc = "..."]` lines for `text`, one attribute per line, UTF-8 intact.
 pub(crate) fn doc_lines(text: &str) -> TokenStream {

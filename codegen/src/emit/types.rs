@@ -130,7 +130,7 @@ fn struct_def(
     let mut fields = Vec::new();
     for field in &s.fields {
         let field_docs = super::field_docs(&field.docs);
-        let field_name = ident(&field.rust_name);
+        let field_name = field.rust_name.ident();
         let mut ty = ty_tokens(api, &field.ty, paths);
         if field.optional || field.nullable {
             let option = paths.option();
@@ -310,10 +310,10 @@ impl<'a> ConstructorText<'a> {
         let mut fallible = false;
         let mut setters = String::new();
         for field in &s.fields {
-            let name = ident(&field.rust_name).to_string();
+            let name = field.rust_name.ident().to_string();
             if field.optional {
                 values.push(format!("{name}: {none},"));
-                let bare = field.rust_name.trim_start_matches("r#");
+                let bare = field.rust_name.bare();
                 let (ty, conversion) = &self.inputs[&field.ty];
                 let assign = format!(
                     "self.{name} = {some}({});",
@@ -410,8 +410,8 @@ impl<'a> ConstructorText<'a> {
 
 /// The `with_*` setter of the field `rust_name` (`r#type` -> `with_type`, `_2fa` ->
 /// `with_2fa`).
-pub(crate) fn with_setter(rust_name: &str) -> proc_macro2::Ident {
-    let bare = rust_name.trim_start_matches("r#").trim_start_matches('_');
+pub(crate) fn with_setter(rust_name: &crate::names::RustName) -> proc_macro2::Ident {
+    let bare = rust_name.bare().trim_start_matches('_');
     format_ident!("with_{}", bare)
 }
 
@@ -500,7 +500,7 @@ pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
         };
         text.push_str(&format!(
             "        {}: {} {kind},\n",
-            ident(&field.rust_name),
+            field.rust_name.ident(),
             lit(&field.wire_name)
         ));
     }
@@ -517,7 +517,7 @@ pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
 /// The name of the flattened map of extra properties: `extra`, unless a property took it.
 pub(crate) fn extra_field_name(s: &Struct) -> String {
     let mut name = "extra".to_owned();
-    while s.fields.iter().any(|f| f.rust_name == name) {
+    while s.fields.iter().any(|f| f.rust_name.as_str() == name) {
         name.push('_');
     }
     name

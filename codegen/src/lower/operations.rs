@@ -12,7 +12,7 @@ use crate::ir::{
     PathTemplate, Prim, RequestBody, Response, ResponseKind, SecurityKind, SecurityScheme,
     StatusMatch, Struct, SuccessType, TypeKind, TypeRef, Webhook,
 };
-use crate::names::{self, Namer};
+use crate::names::{self, Namer, RustName};
 use crate::refs;
 
 impl Lowerer<'_> {
@@ -69,7 +69,7 @@ impl Lowerer<'_> {
             let Some(kind) = kind else { continue };
             self.api.security_schemes.push(SecurityScheme {
                 name: name.clone(),
-                rust_name: namer.claim(&names::snake_name(name)),
+                rust_name: namer.claim_rust(&names::snake_name(name)),
                 kind,
                 docs: text("description"),
             });
@@ -124,10 +124,7 @@ impl Lowerer<'_> {
         let mut method_names =
             Namer::with_reserved(&["new", "with_base_url", "base_url", "with_options", "core"]);
         for scheme in &self.api.security_schemes {
-            method_names.claim(&format!(
-                "with_{}",
-                scheme.rust_name.trim_start_matches("r#")
-            ));
+            method_names.claim(&format!("with_{}", scheme.rust_name.bare()));
         }
         let mut planned = Vec::new();
         for (path, item) in paths {
@@ -169,7 +166,7 @@ impl Lowerer<'_> {
                 .and_then(Value::as_str)
             {
                 *short_counts
-                    .entry(names::method_name_candidates(id).0)
+                    .entry(names::method_name_candidates(id).0.to_string())
                     .or_default() += 1;
             }
         }
@@ -194,13 +191,13 @@ impl Lowerer<'_> {
                 names::method_name_from_path(method_key, &path)
             } else {
                 let (short, full) = names::method_name_candidates(&operation_id);
-                if short_counts.get(&short).copied().unwrap_or(0) > 1 {
+                if short_counts.get(short.as_str()).copied().unwrap_or(0) > 1 {
                     full
                 } else {
                     short
                 }
             };
-            let rust_name = method_names.claim(&candidate);
+            let rust_name = method_names.claim_rust(&candidate);
             if let Some(operation) = self.lower_operation(
                 &path,
                 &item_pointer,
@@ -222,7 +219,7 @@ impl Lowerer<'_> {
         item_pointer: &str,
         op_pointer: &str,
         method: Method,
-        rust_name: String,
+        rust_name: RustName,
         operation_id: String,
         global_security: &[Vec<usize>],
     ) -> Option<Operation> {
@@ -308,7 +305,7 @@ impl Lowerer<'_> {
             else {
                 continue;
             };
-            let rust_name = field_names.claim(&param.rust_name);
+            let rust_name = field_names.claim_rust(&param.rust_name);
             params.push(Param { rust_name, ..param });
         }
         for name in &template_params {
@@ -321,7 +318,7 @@ impl Lowerer<'_> {
                     format!("path template `{path}` uses `{{{name}}}` but no path parameter `{name}` is defined; added as a string"),
                 );
                 params.push(Param {
-                    rust_name: field_names.claim(&names::snake_name(name)),
+                    rust_name: field_names.claim_rust(&names::snake_name(name)),
                     wire_name: name.clone(),
                     location: ParamLocation::Path,
                     ty: TypeRef::Prim(Prim::String),
@@ -349,6 +346,7 @@ impl Lowerer<'_> {
                     ty: p.ty.clone(),
                     optional: !p.required,
                     nullable: false,
+                    asked: Vec::new(),
                     docs: p.docs.clone(),
                 })
                 .collect();
@@ -361,8 +359,8 @@ impl Lowerer<'_> {
             def.docs.text = format!(
                 "The parameters of [`Client::{}`](crate::Client::{}), for building a call \
                  as one value: `client.send(params)`.",
-                rust_name.trim_start_matches("r#"),
-                rust_name.trim_start_matches("r#")
+                rust_name.bare(),
+                rust_name.bare()
             );
             def.role = crate::ir::Role::Params;
             id
@@ -574,11 +572,12 @@ impl Lowerer<'_> {
             );
             files.push("file".to_owned());
             fields.push(Field {
-                rust_name: "file".to_owned(),
+                rust_name: RustName::from("file".to_owned()),
                 wire_name: "file".to_owned(),
                 ty: TypeRef::Prim(Prim::Bytes),
                 optional: false,
                 nullable: false,
+                asked: Vec::new(),
                 docs: Docs {
                     text: schema.doc_text(),
                     pointer: schema.pointer.clone(),
@@ -620,11 +619,12 @@ impl Lowerer<'_> {
                 self.finish_position(lowered, &field_ctx, property_pointer, false)
             };
             fields.push(Field {
-                rust_name: namer.claim(&names::snake_name(wire_name)),
+                rust_name: namer.claim_rust(&names::snake_name(wire_name)),
                 wire_name: wire_name.clone(),
                 ty,
                 optional: !schema.required.contains(wire_name),
                 nullable: false,
+                asked: super::audit::asked(&property),
                 docs: Docs {
                     text: property.doc_text(),
                     pointer: property_pointer.clone(),

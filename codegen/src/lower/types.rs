@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::Lowerer;
 use crate::diag::child;
 use crate::ir::{
-    Check, Checks, Enum, EnumRepr, EnumVariant, Field, Prim, RuleDef, RuleId, Struct, TypeId,
-    TypeKind, TypeRef, Union, UnionVariant,
+    Check, CheckKind, Checks, Enum, EnumRepr, EnumVariant, Field, Prim, RuleDef, RuleId, Struct,
+    TypeId, TypeKind, TypeRef, Union, UnionVariant,
 };
 use crate::names::{self, Namer};
 use crate::refs;
@@ -426,7 +426,12 @@ impl Lowerer<'_> {
             _ => None,
         };
         if let Some(ty) = ty {
-            let ignored = schema.assertions.inapplicable(ty);
+            let ignored: Vec<&str> = schema
+                .assertions
+                .inapplicable(ty)
+                .into_iter()
+                .map(CheckKind::keyword)
+                .collect();
             if !ignored.is_empty() {
                 self.diags.warning(
                     schema.pointer.clone(),
@@ -835,11 +840,12 @@ impl Lowerer<'_> {
             }
             docs.notes.extend(example_note(&property));
             fields.push(Field {
-                rust_name: field_names.claim(&names::snake_name(&wire_name)),
+                rust_name: field_names.claim_rust(&names::snake_name(&wire_name)),
                 wire_name,
                 ty,
                 optional,
                 nullable,
+                asked: super::audit::asked(&property),
                 docs,
             });
         }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::Differ;
 use crate::diff::sides::Side;
-use crate::diff::text::{bare, security_kind_text};
+use crate::diff::text::security_kind_text;
 use crate::diff::{ChangeKind, Severity};
 
 impl<'a> Differ<'a> {
@@ -19,7 +19,7 @@ impl<'a> Differ<'a> {
                     format!(
                         "security scheme `{}` removed: `Client::with_{}` no longer exists",
                         so.name,
-                        bare(&so.rust_name)
+                        so.rust_name.bare()
                     ),
                 ),
                 Some(sn) => {
@@ -32,9 +32,9 @@ impl<'a> Differ<'a> {
                                 "security scheme `{}` changed from {} (`with_{}`) to {} (`with_{}`)",
                                 so.name,
                                 security_kind_text(&so.kind),
-                                bare(&so.rust_name),
+                                so.rust_name.bare(),
                                 security_kind_text(&sn.kind),
-                                bare(&sn.rust_name)
+                                sn.rust_name.bare()
                             ),
                         );
                     }
@@ -51,7 +51,7 @@ impl<'a> Differ<'a> {
                         "security scheme `{}` added ({}): new setter `Client::with_{}`",
                         sn.name,
                         security_kind_text(&sn.kind),
-                        bare(&sn.rust_name)
+                        sn.rust_name.bare()
                     ),
                 );
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::Differ;
 use crate::diff::matching::new_name;
 use crate::diff::sides::Side;
-use crate::diff::text::{bare, op_label, status_text};
+use crate::diff::text::{op_label, status_text};
 use crate::diff::{ChangeKind, Severity};
 use crate::ir::{
     Api, ErrorType, Operation, Param, ParamLocation, ParamStyle, RequestBody, Response,
@@ -126,14 +126,14 @@ impl<'a> Differ<'a> {
                     "path parameter `{}` removed: `{}` loses the argument `{}`",
                     p.wire_name,
                     n.rust_name,
-                    bare(&p.rust_name)
+                    p.rust_name.bare()
                 )
             } else {
                 format!(
                     "{} parameter `{}` removed: the field `{}` of {} is gone",
                     ParamLocation::as_str(p.location),
                     p.wire_name,
-                    bare(&p.rust_name),
+                    p.rust_name.bare(),
                     self.params_type_name(o, false)
                 )
             };
@@ -159,7 +159,7 @@ impl<'a> Differ<'a> {
                         "path parameter `{}` added: `{}` takes the new argument `{}: {ty}`",
                         p.wire_name,
                         n.rust_name,
-                        bare(&p.rust_name)
+                        p.rust_name.bare()
                     )
                 } else {
                     if p.required {
@@ -168,7 +168,7 @@ impl<'a> Differ<'a> {
                             ParamLocation::as_str(p.location),
                             p.wire_name,
                             n.rust_name,
-                            bare(&p.rust_name)
+                            p.rust_name.bare()
                         )
                     } else {
                         format!(
@@ -176,7 +176,7 @@ impl<'a> Differ<'a> {
                             ParamLocation::as_str(p.location),
                             p.wire_name,
                             self.params_type_name(n, true),
-                            bare(&p.rust_name)
+                            p.rust_name.bare()
                         )
                     }
                 };
@@ -227,8 +227,8 @@ impl<'a> Differ<'a> {
                     &at,
                     format!(
                         "{what} renamed `{}` -> `{}`",
-                        bare(&po.rust_name),
-                        bare(&p.rust_name)
+                        po.rust_name.bare(),
+                        p.rust_name.bare()
                     ),
                 );
             }

@@ -2,7 +2,7 @@
 
 use super::Differ;
 use crate::diff::sides::Side;
-use crate::diff::text::{bare, json_type, kind_text, prim_change, prim_spec};
+use crate::diff::text::{json_type, kind_text, prim_change, prim_spec};
 use crate::diff::{ChangeKind, Severity};
 use crate::ir::{EnumRepr, Field, Role, Struct, TypeDef, TypeKind, TypeRef, Union};
 
@@ -171,7 +171,7 @@ impl<'a> Differ<'a> {
     }
 
     pub(super) fn compare_struct(&mut self, name: &str, o: &'a Struct, n: &'a Struct, side: Side) {
-        let field_loc = |f: &Field| format!("{name}.{}", bare(&f.rust_name));
+        let field_loc = |f: &Field| format!("{name}.{}", f.rust_name.bare());
         for fo in &o.fields {
             if !n.fields.iter().any(|f| f.wire_name == fo.wire_name) {
                 // Readers of a response lose the value; a server that no longer reads
@@ -188,8 +188,8 @@ impl<'a> Differ<'a> {
                     field_loc(fo),
                     format!(
                         "field `{}`{} removed: code reading or setting it no longer compiles",
-                        bare(&fo.rust_name),
-                        if bare(&fo.rust_name) == fo.wire_name {
+                        fo.rust_name.bare(),
+                        if fo.rust_name.bare() == fo.wire_name {
                             String::new()
                         } else {
                             format!(" (`{}`)", fo.wire_name)
@@ -209,7 +209,7 @@ impl<'a> Differ<'a> {
                         Severity::Breaking,
                         format!(
                             "required field `{}: {ty}` added on the {} side: callers must set it (`new` takes it)",
-                            bare(&fnew.rust_name),
+                            fnew.rust_name.bare(),
                             side.text()
                         ),
                     ),
@@ -218,7 +218,7 @@ impl<'a> Differ<'a> {
                         Severity::NonBreaking,
                         format!(
                             "required field `{}: {ty}` added (response side): the client reads it; code that builds such values (tests, mocks) passes it to `new`",
-                            bare(&fnew.rust_name)
+                            fnew.rust_name.bare()
                         ),
                     ),
                     (_, true) => (
@@ -226,9 +226,9 @@ impl<'a> Differ<'a> {
                         Severity::NonBreaking,
                         format!(
                             "optional field `{}: {ty}` added on the {} side: a new `with_{}` setter (the struct is `#[non_exhaustive]`)",
-                            bare(&fnew.rust_name),
+                            fnew.rust_name.bare(),
                             side.text(),
-                            bare(&fnew.rust_name)
+                            fnew.rust_name.bare()
                         ),
                     ),
                 };
@@ -243,8 +243,8 @@ impl<'a> Differ<'a> {
                     &loc,
                     format!(
                         "field renamed `{}` -> `{}` (wire name `{}`)",
-                        bare(&fo.rust_name),
-                        bare(&fnew.rust_name),
+                        fo.rust_name.bare(),
+                        fnew.rust_name.bare(),
                         fnew.wire_name
                     ),
                 );
