@@ -775,6 +775,36 @@ pub enum StatusMatch {
     Default,
 }
 
+impl StatusMatch {
+    /// Reads a `responses` key: `200`, `2XX` (any case) or `default`; `None` for
+    /// anything else (extensions, typos, codes outside 100..600).
+    pub fn parse(key: &str) -> Option<Self> {
+        let upper = key.to_ascii_uppercase();
+        match upper.as_str() {
+            "DEFAULT" => Some(StatusMatch::Default),
+            text if text.len() == 3 && text.ends_with("XX") => {
+                text[..1].parse::<u16>().ok().map(StatusMatch::Range)
+            }
+            text => text
+                .parse::<u16>()
+                .ok()
+                .filter(|code| (100..600).contains(code))
+                .map(StatusMatch::Code),
+        }
+    }
+}
+
+/// As the spec writes it: `200`, `2XX`, `default`.
+impl std::fmt::Display for StatusMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusMatch::Code(code) => write!(f, "{code}"),
+            StatusMatch::Range(digit) => write!(f, "{digit}XX"),
+            StatusMatch::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// One documented response.
 #[derive(Debug, Clone)]
 pub struct Response {

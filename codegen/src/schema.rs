@@ -45,7 +45,20 @@ pub enum JsonType {
 }
 
 impl JsonType {
-    fn parse(name: &str) -> Option<Self> {
+    /// The `type` keyword's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+
+    /// Reads a `type` keyword's value (`"null"` is not a type here: it is nullability).
+    pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "string" => JsonType::String,
             "integer" => JsonType::Integer,

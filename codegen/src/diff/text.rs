@@ -1,6 +1,6 @@
 //! How types, statuses and values are spelled in the report.
 
-use crate::ir::{Operation, Prim, SecurityKind, StatusMatch, TypeKind, TypeRef};
+use crate::ir::{Operation, Prim, SecurityKind, TypeKind, TypeRef};
 
 pub(super) fn truncate(text: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
@@ -113,14 +113,6 @@ pub(super) fn prim_change(old: &TypeRef, new: &TypeRef) -> Option<(Prim, Prim)> 
         | (TypeRef::Box(a), TypeRef::Box(b))
         | (TypeRef::Checked(a, _), TypeRef::Checked(b, _)) => prim_change(a, b),
         _ => None,
-    }
-}
-
-pub(super) fn status_text(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Code(code) => code.to_string(),
-        StatusMatch::Range(digit) => format!("{digit}XX"),
-        StatusMatch::Default => "default".to_owned(),
     }
 }
 

@@ -445,11 +445,7 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         op.path.replace('`', "'")
     ));
     for response in &op.responses {
-        let status = match response.status {
-            StatusMatch::Code(code) => code.to_string(),
-            StatusMatch::Range(digit) => format!("{digit}XX"),
-            StatusMatch::Default => "default".to_owned(),
-        };
+        let status = response.status;
         let outcome = if response.success { "success" } else { "error" };
         let text = response.docs.lines().next().unwrap_or_default().trim();
         let text = if text.is_empty() {

@@ -660,24 +660,14 @@ impl Lowerer<'_> {
             .count();
         let mut variant_names = Namer::new();
         for key in &entries {
-            let status = match key.to_ascii_uppercase().as_str() {
-                "DEFAULT" => StatusMatch::Default,
-                text if text.len() == 3 && text.ends_with("XX") => match text[..1].parse::<u16>() {
-                    Ok(digit) => StatusMatch::Range(digit),
-                    Err(_) => continue,
-                },
-                text => match text.parse::<u16>() {
-                    Ok(code) if (100..600).contains(&code) => StatusMatch::Code(code),
-                    _ => {
-                        if !key.starts_with("x-") {
-                            self.diags.warning(
-                                child(pointer, key),
-                                format!("`{key}` is not a status code; response skipped"),
-                            );
-                        }
-                        continue;
-                    }
-                },
+            let Some(status) = StatusMatch::parse(key) else {
+                if !key.starts_with("x-") {
+                    self.diags.warning(
+                        child(pointer, key),
+                        format!("`{key}` is not a status code; response skipped"),
+                    );
+                }
+                continue;
             };
             let success = match status {
                 StatusMatch::Code(code) => (200..300).contains(&code),
@@ -778,7 +768,7 @@ impl Lowerer<'_> {
             .map(|r| crate::ir::UnionVariant {
                 rust_name: r.variant.clone(),
                 ty: r.ty.clone(),
-                tags: vec![status_doc(r.status)],
+                tags: vec![r.status.to_string()],
             })
             .collect();
         let def = &mut self.api.types[id.0];
@@ -930,14 +920,6 @@ fn status_variant(status: StatusMatch) -> String {
             _ => return format!("Status{code}"),
         }
         .to_owned(),
-    }
-}
-
-fn status_doc(status: StatusMatch) -> String {
-    match status {
-        StatusMatch::Default => "default".to_owned(),
-        StatusMatch::Range(digit) => format!("{digit}XX"),
-        StatusMatch::Code(code) => code.to_string(),
     }
 }
 

@@ -439,7 +439,7 @@ impl Lowerer<'_> {
                         "`{}` {} not apply to {} values; ignored, as JSON Schema ignores {}",
                         ignored.join("`, `"),
                         if ignored.len() == 1 { "does" } else { "do" },
-                        type_word(ty).to_ascii_lowercase(),
+                        ty.as_str(),
                         if ignored.len() == 1 { "it" } else { "them" },
                     ),
                 );

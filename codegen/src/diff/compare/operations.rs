@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::Differ;
 use crate::diff::matching::new_name;
 use crate::diff::sides::Side;
-use crate::diff::text::{op_label, status_text};
+use crate::diff::text::op_label;
 use crate::diff::{ChangeKind, Severity};
 use crate::ir::{
     Api, ErrorType, Operation, Param, ParamLocation, ParamStyle, RequestBody, Response,
@@ -443,7 +443,7 @@ impl<'a> Differ<'a> {
             .map(|r| r.status)
             .collect();
         for status in statuses {
-            let at = format!("{loc} response {}", status_text(status));
+            let at = format!("{loc} response {}", status);
             let ro = o.responses.iter().find(|r| r.status == status);
             let rn = n.responses.iter().find(|r| r.status == status);
             match (ro, rn) {
@@ -454,14 +454,13 @@ impl<'a> Differ<'a> {
                             Severity::Breaking,
                             format!(
                                 "response {} removed: variant `{name}::{}` is gone",
-                                status_text(status),
-                                r.variant
+                                status, r.variant
                             ),
                         )
                     } else {
                         (
                             Severity::NonBreaking,
-                            format!("response {} no longer documented", status_text(status)),
+                            format!("response {} no longer documented", status),
                         )
                     };
                     self.push(severity, ChangeKind::ResponseRemoved, at, message);
@@ -473,7 +472,7 @@ impl<'a> Differ<'a> {
                             Severity::NonBreaking,
                             format!(
                                 "response {} added: new variant `{name}::{}` (the enum is `#[non_exhaustive]`)",
-                                status_text(status),
+                                status,
                                 r.variant
                             ),
                         )
@@ -482,7 +481,7 @@ impl<'a> Differ<'a> {
                             Severity::NonBreaking,
                             format!(
                                 "response {} documented ({})",
-                                status_text(status),
+                                status,
                                 if r.success { "success" } else { "error" }
                             ),
                         )
@@ -497,7 +496,7 @@ impl<'a> Differ<'a> {
                             &at,
                             format!(
                                 "status {} is now {} (was {})",
-                                status_text(status),
+                                status,
                                 if b.success { "a success" } else { "an error" },
                                 if a.success { "a success" } else { "an error" }
                             ),
