@@ -181,35 +181,35 @@ fn bound(check: &Check) -> Option<(f64, bool)> {
 }
 
 fn minimum(o: &[&Check], n: &[&Check]) -> KeywordChange {
-    let strictest = |cs: &[&Check]| {
-        cs.iter()
-            .filter_map(|c| bound(c))
-            .max_by(|a, b| cmp_lower(*a, *b))
-    };
-    let (a, b) = (strictest(o), strictest(n));
-    let direction = match (a, b) {
-        (None, _) => Direction::Tightened,
-        (_, None) => Direction::Loosened,
-        (Some(a), Some(b)) if cmp_lower(b, a).is_gt() => Direction::Tightened,
-        (Some(_), Some(_)) => Direction::Loosened,
-    };
-    (a != b).then(|| (direction, numeric_change("minimum", a, b)))
+    numeric_bound("minimum", o, n, cmp_lower)
 }
 
 fn maximum(o: &[&Check], n: &[&Check]) -> KeywordChange {
+    // A smaller upper bound is the stricter one.
+    numeric_bound("maximum", o, n, |a, b| cmp_upper(b, a))
+}
+
+/// A numeric bound: the strictest applies (`stricter(a, b)` is `Greater` when `a` refuses
+/// more values than `b`), and a stricter one is tighter.
+fn numeric_bound(
+    keyword: &str,
+    o: &[&Check],
+    n: &[&Check],
+    stricter: fn((f64, bool), (f64, bool)) -> std::cmp::Ordering,
+) -> KeywordChange {
     let strictest = |cs: &[&Check]| {
         cs.iter()
             .filter_map(|c| bound(c))
-            .min_by(|a, b| cmp_upper(*a, *b))
+            .max_by(|a, b| stricter(*a, *b))
     };
     let (a, b) = (strictest(o), strictest(n));
     let direction = match (a, b) {
         (None, _) => Direction::Tightened,
         (_, None) => Direction::Loosened,
-        (Some(a), Some(b)) if cmp_upper(b, a).is_lt() => Direction::Tightened,
+        (Some(a), Some(b)) if stricter(b, a).is_gt() => Direction::Tightened,
         (Some(_), Some(_)) => Direction::Loosened,
     };
-    (a != b).then(|| (direction, numeric_change("maximum", a, b)))
+    (a != b).then(|| (direction, numeric_change(keyword, a, b)))
 }
 
 fn multiple_of(o: &[&Check], n: &[&Check]) -> KeywordChange {
