@@ -1,8 +1,12 @@
 //! OpenAPI 3.0/3.1 to Rust: spec text in, the files of a client crate out.
 //!
-//! Data flows one way: [`load`] (text → value tree and version) → [`refs`]/[`schema`]
-//! (references and schema keywords, the same model for 3.0 and 3.1) → [`lower`] (the
-//! [`ir`]) → [`emit`] (tokens with `quote!`) → [`render`] (`prettyplease`, header line).
+//! Data flows one way: `load` (text → value tree and version) → `refs`/`schema`
+//! (references and schema keywords, the same model for 3.0 and 3.1) → `lower` (the
+//! `ir`) → `emit` (tokens with `quote!`; the many items of fixed shape, constructors and
+//! `serde_impls!` invocations, as text) → `render` (`prettyplease`, header line). Public
+//! here: [`generate`], [`diff_texts`] and their types, [`diag`], [`diff`]'s report, and
+//! the helpers the fuzzer shares with the generator ([`pointer`](mod@pointer), [`source`],
+//! [`parse_tree`]).
 //! Nothing here touches the file system or the network: the `xtask` front end writes or
 //! checks the files.
 

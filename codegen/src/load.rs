@@ -54,7 +54,7 @@ pub fn load(text: &str, format: SourceFormat) -> Result<Document, Diagnostics> {
     })
 }
 
-/// The value tree of `text` as [`load`] reads it (YAML merge keys applied, keys and
+/// The value tree of `text` as the generator reads it (YAML merge keys applied, keys and
 /// numbers converted the same way), without the `openapi:` version check: for tools
 /// that mutate documents (the fuzzer) and must read them as the generator does.
 pub fn parse_tree(text: &str, format: SourceFormat) -> Result<Value, Diagnostic> {

@@ -1,6 +1,6 @@
 //! What changed for users of the generated crate between two versions of a spec.
 //!
-//! Both versions are compared as [`Api`]s (the IR), never as documents, so a 3.0 and a
+//! Both versions are compared as IR `Api`s, never as documents, so a 3.0 and a
 //! 3.1 rendering of the same API, or `nullable: true` against `type: [.., "null"]`,
 //! compare equal: only what reaches the generated Rust code counts.
 //!
