@@ -67,6 +67,13 @@ impl CustomModelCreateParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    CustomModelCreateParams {
+    }
+    unknown: deny
+}
+
 /// Spec: `#/components/schemas/TaskIdDto`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

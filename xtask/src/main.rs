@@ -32,6 +32,9 @@ enum Command {
     Codegen(xtask::codegen::Args),
     /// Generate and `cargo check` a crate for every spec in a directory; print a table.
     Corpus(xtask::corpus::Args),
+    /// Prove the generated client right on the wire: every operation against Prism, every
+    /// example round-tripped, every constrained schema judged beside a reference validator.
+    Conformance(xtask::conformance::Args),
     /// Report what changed between two specs for users of the generated crate.
     Diff(xtask::diff::Args),
     /// Check the diff's semver advice on every fixture pair with cargo-semver-checks.
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Codegen(args) => xtask::codegen::cli(&args),
         Command::Corpus(args) => xtask::corpus::cli(&args),
+        Command::Conformance(args) => xtask::conformance::cli(&args),
         Command::Fuzz(args) => xtask::fuzz::cli(&args),
         Command::Bench(args) => xtask::bench::cli(&args),
         Command::BenchProbe { args } => return xtask::bench::probe::probe_main(&args),

@@ -33,10 +33,19 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
-    if super::BuildersModule::needed(api) {
+    let builders = super::BuildersModule::needed(api);
+    let serde_params = !api.operations.is_empty();
+    if builders || serde_params {
         out.push_str("\n[features]\n");
+    }
+    if builders {
         out.push_str(
             "# Constructors of the types the API only sends back, for tests and mocks.\nbuilders = []\n",
+        );
+    }
+    if serde_params {
+        out.push_str(
+            "# Serialize and Deserialize for the `*Params` structs (keys `\"query.name\"`, ...), to record and replay calls.\nserde-params = []\n",
         );
     }
     out.push_str("\n[dev-dependencies]\n");

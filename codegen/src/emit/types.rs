@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::{docs, ident, lit, ty_tokens, Paths};
 use crate::ir::{
-    Api, Check, Checks, Enum, EnumRepr, Role, RuleDef, Struct, TypeDef, TypeKind, TypeRef, Union,
+    Api, Check, Checks, Enum, EnumRepr, Operation, Role, RuleDef, Struct, TypeDef, TypeKind,
+    TypeRef, Union,
 };
 use crate::render::ModuleSource;
 
@@ -18,6 +19,8 @@ pub struct TypesModule<'a> {
     types: Vec<&'a TypeDef>,
     rules: Vec<&'a RuleDef>,
     constructors: ConstructorText<'a>,
+    /// The operation of each parameters struct, by type name.
+    params_ops: HashMap<&'a str, &'a Operation>,
 }
 
 impl<'a> TypesModule<'a> {
@@ -36,7 +39,13 @@ impl<'a> TypesModule<'a> {
                 _ => None,
             });
         let constructors = ConstructorText::new(api, paths, sent);
+        let params_ops = api
+            .operations
+            .iter()
+            .filter_map(|op| Some((api.types.get(op.params_type.0)?.name.as_str(), op)))
+            .collect();
         Self {
+            params_ops,
             api,
             paths,
             types,
@@ -74,7 +83,12 @@ impl ModuleSource for TypesModule<'_> {
             return None;
         };
         let constructors = def.sent.then(|| self.constructors.write(def, s));
-        let serde = model_struct(def).map(|s| model_serde_text(def, s));
+        let serde = model_struct(def)
+            .map(|s| model_serde_text(def, s))
+            .or_else(|| {
+                let op = self.params_ops.get(def.name.as_str())?;
+                Some(params_serde_text(def, op))
+            });
         match (constructors, serde) {
             (Some(constructors), Some(serde)) => Some(format!("{constructors}\n{serde}")),
             (one, other) => one.or(other),
@@ -511,6 +525,32 @@ pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
         None => text.push_str("ignore"),
     }
     text.push_str("\n}\n");
+    text
+}
+
+/// The `serde-params` feature's serde impls of a parameters struct: one key per
+/// parameter, `"{in}.{name}"` (`"query.tags"`, `"path.petId"`), so parameters of the same
+/// name in two locations stay apart. For recording and replaying calls as JSON (the
+/// conformance harness drives every operation this way).
+fn params_serde_text(def: &TypeDef, op: &Operation) -> String {
+    let mut text = format!(
+        "#[cfg(feature = \"serde-params\")]\ncrate::runtime::model::serde_impls! {{\n    {} {{\n",
+        ident(&def.name)
+    );
+    for param in &op.params {
+        let kind = if param.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let key = format!("{}.{}", param.location.as_str(), param.wire_name);
+        text.push_str(&format!(
+            "        {}: {} {kind},\n",
+            param.rust_name.ident(),
+            lit(&key)
+        ));
+    }
+    text.push_str("    }\n    unknown: deny\n}\n");
     text
 }
 

@@ -22,6 +22,13 @@ impl GetLimitsParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    GetLimitsParams {
+    }
+    unknown: deny
+}
+
 /// Spec: `#/components/schemas/Limits`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -41,6 +41,13 @@ impl CreatePetParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    CreatePetParams {
+    }
+    unknown: deny
+}
+
 /// Spec: `#/paths/~1pets/post/requestBody/content/application~1x-www-form-urlencoded/schema`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -205,6 +212,20 @@ impl GetPhotoParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    GetPhotoParams {
+        pet_id: "path.petId" required,
+        index: "path.index" required,
+        size: "query.size" optional,
+        tags: "query.tags" required,
+        filter: "query.filter" optional,
+        x_trace: "header.X-Trace" optional,
+        session: "cookie.session" optional,
+    }
+    unknown: deny
+}
+
 /// Spec: `#/paths/~1pets~1{petId}~1photos~1{index}/get/parameters/1/schema`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value
@@ -260,6 +281,13 @@ impl PutPetsUploadParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    PutPetsUploadParams {
+    }
+    unknown: deny
+}
+
 /// Spec: `#/paths/~1pets~1upload/put/requestBody/content/multipart~1form-data/schema`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -297,6 +325,13 @@ impl Type1stRawUploadParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    Type1stRawUploadParams {
+    }
+    unknown: deny
+}
+
 /// The parameters of [`Client::weird_path`](crate::Client::weird_path), for building a call as one value: `client.send(params)`.
 ///
 /// Spec: `#/paths/~1a$b~1{id}#x/get`
@@ -313,6 +348,14 @@ impl WeirdPathParams {
             id: id.into(),
         }
     }
+}
+
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    WeirdPathParams {
+        id: "path.id" required,
+    }
+    unknown: deny
 }
 
 /// The spec's constraints for `X-Trace`: at most 16 characters.

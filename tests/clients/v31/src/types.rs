@@ -40,6 +40,14 @@ impl GetThingParams {
     }
 }
 
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    GetThingParams {
+        id: "path.id" required,
+    }
+    unknown: deny
+}
+
 /// Spec: `#/$defs/Level`
 ///
 /// Values the spec does not list deserialize to `Unknown`, so a new server value

@@ -17,7 +17,6 @@
 
 use ::std::collections::BTreeMap;
 use ::std::fmt;
-use ::std::marker::PhantomData;
 
 use ::serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use ::serde::ser::{SerializeMap, Serializer};
@@ -71,9 +70,11 @@ impl<'de, T: Deserialize<'de>> Slot<'de> for Required<T> {
         Ok(())
     }
 
+    /// A required property must be present, also when it may be `null` (JSON Schema's
+    /// `required` is about the key; serde's derive would read a missing `Option` as `None`).
     fn finish(&mut self, name: &'static str) -> Result<(), erased_serde::Error> {
         if self.0.is_none() {
-            self.0 = Some(T::deserialize(Missing(name, PhantomData))?);
+            return Err(de::Error::missing_field(name));
         }
         Ok(())
     }
@@ -481,24 +482,3 @@ macro_rules! serde_impls {
     (@extra $extra:expr) => { ::std::option::Option::Some($extra) };
 }
 pub use crate::serde_impls;
-
-/// The value of a property that is not there.
-struct Missing<E>(&'static str, PhantomData<E>);
-
-impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
-    type Error = E;
-
-    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, E> {
-        Err(E::missing_field(self.0))
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
-        visitor.visit_none()
-    }
-
-    ::serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
-        ignored_any
-    }
-}

@@ -1,0 +1,428 @@
+//! The driver: a small program linked against the generated crate that answers jobs
+//! (one JSON object per line on stdin, one answer per line on stdout): decode a value
+//! as a generated type and encode it back, or call an operation through the generated
+//! client. Its source is written from the generated files themselves (the `Spec:`
+//! pointer on each type, the `impl Endpoint` of each operation), so it follows whatever
+//! the generator emitted.
+//!
+//! Types or operations the driver cannot take from JSON (a type without `Deserialize`,
+//! a multipart body) are found by the compiler: each job goes through a pair of traits
+//! where the impl with the serde bounds wins when it applies (autoref specialization),
+//! and the other answers `unsupported`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::{json, Value};
+
+/// What the generated crate offers the driver.
+#[derive(Debug, Default)]
+pub struct Surface {
+    /// Spec pointer -> type name.
+    pub types: BTreeMap<String, String>,
+    /// Operation name -> its endpoint.
+    pub operations: BTreeMap<String, Endpoint>,
+    /// Credential setters: (method, takes a username and a password).
+    pub credentials: Vec<(String, bool)>,
+}
+
+/// One operation of the generated client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The parameters type (`GetPetParams`).
+    pub params: String,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template.
+    pub path: String,
+}
+
+impl Surface {
+    /// Reads the generated `types.rs` and `client.rs`.
+    pub fn read(types_rs: &str, client_rs: &str) -> Self {
+        let mut surface = Surface::default();
+        let mut pointer: Option<String> = None;
+        for line in types_rs.lines() {
+            if let Some(rest) = line.strip_prefix("/// Spec: `") {
+                pointer = rest.strip_suffix('`').map(str::to_owned);
+                continue;
+            }
+            if line.starts_with("///") || line.starts_with("#[") {
+                continue;
+            }
+            if let Some(p) = pointer.take() {
+                let name = ["pub struct ", "pub enum ", "pub type "]
+                    .iter()
+                    .find_map(|kw| line.strip_prefix(kw))
+                    .and_then(|rest| {
+                        rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                            .next()
+                    });
+                if let Some(name) = name.filter(|n| !n.is_empty()) {
+                    surface.types.entry(p).or_insert_with(|| name.to_owned());
+                }
+            }
+        }
+        let lines: Vec<&str> = client_rs.lines().collect();
+        let mut current: Option<(String, Option<String>, Option<String>)> = None;
+        for (i, line) in lines.iter().enumerate() {
+            if let Some(rest) = line.strip_prefix("impl Endpoint for types::") {
+                current = rest.strip_suffix(" {").map(|p| (p.to_owned(), None, None));
+            }
+            let trimmed = line.trim();
+            if let Some((_, name, method)) = &mut current {
+                if let Some(n) = trimmed
+                    .strip_prefix("name: \"")
+                    .and_then(|r| r.strip_suffix("\","))
+                {
+                    *name = Some(n.to_owned());
+                }
+                if let Some(m) = trimmed.strip_prefix("method: ::reqwest::Method::") {
+                    *method = Some(m.trim_end_matches(',').to_owned());
+                }
+            }
+            if let Some(path) = trimmed
+                .strip_prefix("path_template: \"")
+                .and_then(|r| r.strip_suffix("\","))
+            {
+                if let Some((params, Some(name), Some(method))) = current.take() {
+                    let path = path.replace("\\\"", "\"").replace("\\\\", "\\");
+                    surface.operations.insert(
+                        name,
+                        Endpoint {
+                            params,
+                            method,
+                            path,
+                        },
+                    );
+                }
+            }
+            if line.trim_start().starts_with("/// Credentials for the `") {
+                let Some(next) = lines.get(i + 1) else {
+                    continue;
+                };
+                let Some(method) = next
+                    .trim()
+                    .strip_prefix("pub fn ")
+                    .and_then(|r| r.split('(').next())
+                else {
+                    continue;
+                };
+                let signature: String = lines[i + 1..lines.len().min(i + 6)].join(" ");
+                let basic = signature.contains("username");
+                surface.credentials.push((method.to_owned(), basic));
+            }
+        }
+        surface
+    }
+}
+
+/// The driver crate's `Cargo.toml`: the generated crate sits in `api/` inside it.
+pub fn cargo_toml(surface: &Surface) -> String {
+    let features = if surface.operations.is_empty() {
+        ""
+    } else {
+        ", features = [\"serde-params\"]"
+    };
+    format!(
+        "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\napi = {{ path = \"api\"{features} }}\n\
+         serde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n\
+         [workspace]\n"
+    )
+}
+
+/// The driver's `main.rs` for `crate_name` (the generated crate's library name).
+pub fn main_rs(surface: &Surface, crate_name: &str) -> String {
+    let krate = crate_name.replace('-', "_");
+    let mut decode_arms = String::new();
+    for (pointer, name) in &surface.types {
+        decode_arms.push_str(&format!(
+            "        {pointer:?} => (&Probe::<types::{name}>(PhantomData)).decode(value),\n"
+        ));
+    }
+    let mut call_arms = String::new();
+    for (op, endpoint) in &surface.operations {
+        let params = &endpoint.params;
+        call_arms.push_str(&format!(
+            "        {op:?} => (&Probe::<types::{params}>(PhantomData)).call(client, job).await,\n"
+        ));
+    }
+    let mut credentials = String::new();
+    for (method, basic) in &surface.credentials {
+        if *basic {
+            credentials.push_str(&format!(
+                "    let client = client.{method}(\"conformance\", \"conformance-secret\");\n"
+            ));
+        } else {
+            credentials.push_str(&format!(
+                "    let client = client.{method}(\"conformance-token\");\n"
+            ));
+        }
+    }
+    format!(
+        r#"//! Written by `cargo xtask conformance`: answers decode and call jobs for `{krate}`.
+
+use std::future::Future;
+use std::io::{{BufRead, Write}};
+use std::marker::PhantomData;
+use std::pin::Pin;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{{json, Value}};
+
+use {krate}::runtime::http::Endpoint;
+use {krate}::{{types, Client, Error, ErrorKind}};
+
+struct Probe<T>(PhantomData<T>);
+
+trait Decode {{
+    fn decode(&self, value: Value) -> Value;
+}}
+
+impl<T: DeserializeOwned + Serialize> Decode for Probe<T> {{
+    fn decode(&self, value: Value) -> Value {{
+        match serde_json::from_value::<T>(value) {{
+            Ok(typed) => match serde_json::to_value(&typed) {{
+                Ok(back) => json!({{"ok": true, "value": back}}),
+                Err(e) => json!({{"ok": false, "stage": "serialize", "error": e.to_string()}}),
+            }},
+            Err(e) => json!({{"ok": false, "stage": "deserialize", "error": e.to_string()}}),
+        }}
+    }}
+}}
+
+trait NoDecode {{
+    fn decode(&self, value: Value) -> Value;
+}}
+
+impl<T> NoDecode for &Probe<T> {{
+    fn decode(&self, _value: Value) -> Value {{
+        json!({{"unsupported": "the type has no serde impls"}})
+    }}
+}}
+
+type Answer<'a> = Pin<Box<dyn Future<Output = Value> + 'a>>;
+
+trait CallIt {{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
+}}
+
+impl<P> CallIt for Probe<P>
+where
+    P: Endpoint + DeserializeOwned + 'static,
+    P::Body: DeserializeOwned + Sized,
+{{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a> {{
+        Box::pin(async move {{
+            let params: P = match serde_json::from_value(job["params"].clone()) {{
+                Ok(p) => p,
+                Err(e) => return json!({{"result": "params-refused", "error": e.to_string()}}),
+            }};
+            let call = match job.get("body") {{
+                Some(body) => match serde_json::from_value::<P::Body>(body.clone()) {{
+                    Ok(body) => client.send_with_body(params, &body).await,
+                    Err(e) => return json!({{"result": "body-refused", "error": e.to_string()}}),
+                }},
+                None => client.send(params).await,
+            }};
+            match call {{
+                Ok(response) => json!({{
+                    "result": "decoded",
+                    "status": response.status().as_u16(),
+                    "violations": violations(response.headers()),
+                }}),
+                Err(error) => failure(error),
+            }}
+        }})
+    }}
+}}
+
+trait NoCall {{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
+}}
+
+impl<P> NoCall for &Probe<P> {{
+    fn call<'a>(&self, _client: &'a Client, _job: Value) -> Answer<'a> {{
+        Box::pin(async {{ json!({{"result": "unsupported", "error": "its parameters or body do not deserialize from JSON (multipart, binary)"}}) }})
+    }}
+}}
+
+fn violations(headers: &{krate}::HeaderMap) -> Value {{
+    headers
+        .get("sl-violations")
+        .and_then(|v| v.to_str().ok())
+        .map_or(Value::Null, |v| Value::from(v.to_owned()))
+}}
+
+fn failure<E>(error: Error<E>) -> Value {{
+    let status = error.status().map(|s| s.as_u16());
+    let violations = error.headers().map_or(Value::Null, violations);
+    let body = error.body_text();
+    let (result, detail) = match error.kind() {{
+        ErrorKind::InvalidRequest(v) => ("client-refused", v.to_string()),
+        ErrorKind::MissingCredentials {{ schemes }} => ("credentials", schemes.clone()),
+        ErrorKind::ErrorResponse(..) => ("error-status", String::new()),
+        ErrorKind::UnexpectedStatus {{ .. }} => ("unexpected-status", String::new()),
+        ErrorKind::InvalidResponse {{ .. }} => ("decode-failed", error.to_string()),
+        ErrorKind::Timeout {{ .. }} => ("timeout", error.to_string()),
+        _ => ("transport", error.to_string()),
+    }};
+    json!({{"result": result, "status": status, "violations": violations, "error": detail, "body": body}})
+}}
+
+fn decode(value: Value, pointer: &str) -> Value {{
+    match pointer {{
+{decode_arms}        _ => json!({{"unsupported": "no generated type has this pointer"}}),
+    }}
+}}
+
+async fn call(client: &Client, job: Value) -> Value {{
+    let op = job["op"].as_str().unwrap_or_default().to_owned();
+    match op.as_str() {{
+{call_arms}        _ => json!({{"result": "unsupported", "error": "no such operation"}}),
+    }}
+}}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {{
+    let mut client: Option<Client> = None;
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {{
+        let Ok(line) = line else {{ break }};
+        let job: Value = match serde_json::from_str(&line) {{
+            Ok(job) => job,
+            Err(e) => json!({{"kind": "bad", "error": e.to_string()}}),
+        }};
+        let answer = match job["kind"].as_str() {{
+            Some("decode") => decode(job["value"].clone(), job["pointer"].as_str().unwrap_or_default()),
+            Some("base-url") => {{
+                let base = job["url"].as_str().unwrap_or_default();
+                client = Some(make_client(base));
+                json!({{"ok": true}})
+            }}
+            Some("call") => match &client {{
+                Some(client) => call(client, job).await,
+                None => json!({{"result": "unsupported", "error": "no base URL yet"}}),
+            }},
+            _ => json!({{"error": "unknown job"}}),
+        }};
+        let _ = writeln!(stdout, "{{answer}}");
+        let _ = stdout.flush();
+    }}
+}}
+
+fn make_client(base: &str) -> Client {{
+    let client = Client::new()
+        .with_base_url(base)
+        .with_retry({krate}::RetryPolicy::none())
+        .with_timeout(std::time::Duration::from_secs(20));
+{credentials}    client
+}}
+"#
+    )
+}
+
+/// A running driver.
+pub struct Driver {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Driver {
+    pub fn start(binary: &Path) -> Result<Self, String> {
+        let mut child = Command::new(binary)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        Ok(Self {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    /// Sends one job and reads its answer.
+    pub fn ask(&mut self, job: &Value) -> Result<Value, String> {
+        writeln!(self.stdin, "{job}").map_err(|e| format!("driver: {e}"))?;
+        self.stdin.flush().map_err(|e| format!("driver: {e}"))?;
+        let mut line = String::new();
+        let n = self
+            .stdout
+            .read_line(&mut line)
+            .map_err(|e| format!("driver: {e}"))?;
+        if n == 0 {
+            return Err("the driver exited (a panic in the generated code?)".to_owned());
+        }
+        serde_json::from_str(&line).map_err(|e| format!("driver answer: {e}"))
+    }
+
+    pub fn decode(&mut self, pointer: &str, value: &Value) -> Result<Value, String> {
+        self.ask(&json!({"kind": "decode", "pointer": pointer, "value": value}))
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Builds the driver crate at `dir` with `target` as the target directory; returns the
+/// binary's path, or the first compiler error.
+pub fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "--quiet", "--message-format", "short"])
+        .arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        let log = String::from_utf8_lossy(&output.stderr);
+        let first = log
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("cargo build failed")
+            .to_owned();
+        std::fs::write(dir.join("build.log"), log.as_bytes()).ok();
+        return Err(first);
+    }
+    Ok(target.join("debug").join("conformance-driver"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_surface_is_read_from_the_generated_files() {
+        let types = "/// Spec: `#/components/schemas/Pet`\n#[derive(Debug)]\n#[non_exhaustive]\npub struct Pet {\n}\n\
+                     /// Docs.\n///\n/// Spec: `#/components/schemas/Kind`\npub enum Kind {\n";
+        let client = "impl Endpoint for types::GetPetParams {\n    fn operation() {\n        static OPERATION: Operation = Operation {\n            name: \"get_pet\",\n            method: ::reqwest::Method::GET,\n            path_template: \"/pets/{id}\",\n\
+                      /// Credentials for the `basic` security scheme (HTTP basic authentication).\n    pub fn with_basic(\n        self,\n        username: impl Into<String>,\n";
+        let surface = Surface::read(types, client);
+        assert_eq!(surface.types["#/components/schemas/Pet"], "Pet");
+        assert_eq!(surface.types["#/components/schemas/Kind"], "Kind");
+        assert_eq!(
+            surface.operations["get_pet"],
+            Endpoint {
+                params: "GetPetParams".to_owned(),
+                method: "GET".to_owned(),
+                path: "/pets/{id}".to_owned()
+            }
+        );
+        assert_eq!(surface.credentials, vec![("with_basic".to_owned(), true)]);
+    }
+}

@@ -1,0 +1,1229 @@
+//! `cargo xtask conformance SPEC|DIR`: proof that a generated client speaks the wire as
+//! the spec says, judged by tools we did not write.
+//!
+//! For each spec the crate is generated and linked into a small driver program (see
+//! [`driver`]), then three checks run:
+//!
+//! 1. **Operations against Prism.** Every operation gets a request the spec allows (the
+//!    spec's own examples where the reference validator accepts them, otherwise values
+//!    synthesized from the schemas, every parameter set so each style is used), sent
+//!    through the generated client to Prism started on the same spec. Accepted means
+//!    Prism answered 2xx without an `sl-violations` header; decoded means the response
+//!    became the generated response type. A mock response that breaks its own schema (by
+//!    the validator) is Prism's or the spec's, never counted as ours; Prism crashing is a
+//!    "Prism limitation" (it is restarted), never a pass.
+//! 2. **Examples round trip.** Every example (schema `example`/`examples`, media-type and
+//!    parameter examples) the validator accepts is decoded into its generated type and
+//!    encoded back, and must be the same JSON (numbers compared by value; properties the
+//!    schema does not declare, which structs do not keep, aside). An example the validator
+//!    refuses is a spec error, listed with its pointer.
+//! 3. **Agreement with the reference validator.** For every constrained schema with a
+//!    generated type, a valid value and variants just inside and outside each bound,
+//!    pattern, enum, required set and type are given to the generated `Deserialize` and
+//!    to the `jsonschema` crate; they must agree.
+
+mod driver;
+mod prism;
+mod reference;
+mod spec;
+mod synth;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::{json, Map, Value};
+
+use driver::{Driver, Surface};
+use prism::Prism;
+use reference::{first_error, Reference};
+use spec::Spec;
+use synth::{Coverage, Synth};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// A spec file, or a directory of specs (*.json, *.yaml, *.yml).
+    pub input: PathBuf,
+    /// Only specs whose file name contains this (case-insensitive); repeatable.
+    #[arg(long = "only", value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Where the crates and drivers are written [default: target/conformance].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Skip the operations check (no Prism, no Node.js needed).
+    #[arg(long)]
+    pub no_prism: bool,
+}
+
+/// Counts of one spec's operations check.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Operations {
+    pub total: usize,
+    pub accepted: usize,
+    pub decoded: usize,
+    /// Reason -> count.
+    pub skipped: BTreeMap<String, usize>,
+    pub prism_limitation: usize,
+    pub spec_error: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Examples {
+    pub total: usize,
+    pub ok: usize,
+    pub spec_error: usize,
+    pub ours: usize,
+    /// Examples of a schema without a generated type (a primitive, an inline scalar).
+    pub untyped: usize,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    pub schemas: usize,
+    pub instances: usize,
+    pub agree: usize,
+    pub disagree: usize,
+    /// Schemas for which no valid base value could be found or built.
+    pub no_base: usize,
+    /// Disagreements the generated code has on purpose (see [`by_design`]).
+    pub by_design: usize,
+}
+
+/// Why the generated code disagrees with the validator on purpose, for the variant
+/// `label` where ours accepts what the validator refuses.
+fn by_design(label: &str) -> Option<&'static str> {
+    label.ends_with("enum: a value not listed").then_some(
+        "open enum: an unlisted value decodes as `Unknown`, so a server that adds a value \
+         does not break old clients; it is refused when sent",
+    )
+}
+
+/// One finding worth a look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// `operation`, `example`, `agreement`.
+    pub check: &'static str,
+    /// `ours`, `spec error`, `Prism limitation`, `skipped`.
+    pub verdict: &'static str,
+    pub pointer: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SpecReport {
+    pub spec: String,
+    /// Set when the spec could not be run at all (generation or build failed).
+    pub error: Option<String>,
+    pub operations: Operations,
+    pub examples: Examples,
+    pub agreement: Agreement,
+    pub findings: Vec<Finding>,
+}
+
+impl SpecReport {
+    /// Failures of ours (not the spec's, not Prism's).
+    pub fn ours(&self) -> usize {
+        self.operations.failed
+            + self.examples.ours
+            + self.agreement.disagree
+            + usize::from(self.error.is_some())
+    }
+}
+
+pub fn cli(args: &Args) -> Result<ExitCode, String> {
+    let reports = run(args)?;
+    print!("{}", render_table(&reports));
+    print!("{}", render_findings(&reports));
+    println!("{}", summary(&reports));
+    if let Some(path) = &args.json {
+        let text = serde_json::to_string_pretty(&reports_json(&reports)).unwrap_or_default();
+        std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let ours: usize = reports.iter().map(SpecReport::ours).sum();
+    Ok(if ours == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Runs every check on every spec of `args.input`.
+pub fn run(args: &Args) -> Result<Vec<SpecReport>, String> {
+    let root = crate::workspace::root();
+    let specs = if args.input.is_dir() {
+        crate::corpus::find_specs(&args.input, &args.only)?
+    } else {
+        vec![args.input.clone()]
+    };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target/conformance"));
+    let target = root.join("target/conformance-target");
+    let prism_bin = if args.no_prism {
+        None
+    } else {
+        Some(Prism::ensure_installed(&root)?)
+    };
+    let bar = ProgressBar::new(specs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{pos}/{len} specs {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut reports = Vec::new();
+    for path in &specs {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("spec")
+            .to_owned();
+        bar.set_message(name.clone());
+        let dir = out.join(crate::corpus::stem(&name));
+        let report = run_spec(path, &name, &dir, &target, prism_bin.as_deref(), &bar);
+        bar.inc(1);
+        reports.push(report);
+    }
+    bar.finish_and_clear();
+    Ok(reports)
+}
+
+fn run_spec(
+    path: &Path,
+    name: &str,
+    dir: &Path,
+    target: &Path,
+    prism_bin: Option<&Path>,
+    bar: &ProgressBar,
+) -> SpecReport {
+    let mut report = SpecReport {
+        spec: name.to_owned(),
+        ..SpecReport::default()
+    };
+    let fail = |mut report: SpecReport, message: String| {
+        report.error = Some(message);
+        report
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return fail(report, format!("cannot read: {e}")),
+    };
+    let spec = match Spec::parse(&text, name) {
+        Ok(spec) => spec,
+        Err(e) => return fail(report, e),
+    };
+    let reference = match Reference::new(&spec) {
+        Ok(r) => r,
+        Err(e) => return fail(report, e),
+    };
+    bar.set_message(format!("{name}: generating and building the driver"));
+    let surface = match build_driver(&text, name, dir) {
+        Ok(surface) => surface,
+        Err(e) => return fail(report, e),
+    };
+    let binary = match driver::build(dir, target) {
+        Ok(binary) => binary,
+        Err(e) => return fail(report, format!("driver build: {e}")),
+    };
+    let mut driver = match Driver::start(&binary) {
+        Ok(d) => d,
+        Err(e) => return fail(report, e),
+    };
+    let mut cache = Validators::new(&reference);
+    bar.set_message(format!("{name}: examples"));
+    check_examples(&spec, &surface, &mut cache, &mut driver, &mut report);
+    bar.set_message(format!("{name}: validator agreement"));
+    check_agreement(&spec, &surface, &mut cache, &mut driver, &mut report);
+    if let Some(bin) = prism_bin.filter(|_| !surface.operations.is_empty()) {
+        let prism_run = PrismRun { bin, spec: path };
+        check_operations(
+            &spec,
+            &prism_run,
+            &surface,
+            &mut cache,
+            &mut driver,
+            &mut report,
+            bar,
+        );
+    }
+    report
+}
+
+/// Generates the crate into `dir/api` and writes the driver beside it.
+fn build_driver(text: &str, name: &str, dir: &Path) -> Result<Surface, String> {
+    let options = codegen::Options::new(name.to_owned(), "api");
+    let output = codegen::generate(text, &options).map_err(|d| {
+        d.render(name)
+            .lines()
+            .next()
+            .unwrap_or("generation failed")
+            .to_owned()
+    })?;
+    let api_dir = dir.join("api");
+    crate::sync::write(&api_dir, &output.files)
+        .map_err(|e| format!("{}: {e}", api_dir.display()))?;
+    let file = |path: &str| {
+        output
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.text.as_str())
+            .unwrap_or("")
+    };
+    let surface = Surface::read(file("src/types.rs"), file("src/client.rs"));
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    write_if_changed(&dir.join("Cargo.toml"), &driver::cargo_toml(&surface))?;
+    write_if_changed(&src.join("main.rs"), &driver::main_rs(&surface, "api"))?;
+    let lock = dir.join("Cargo.lock");
+    if !lock.exists() {
+        // The workspace's versions of reqwest, tokio, serde: no resolution, no download.
+        let _ = std::fs::copy(crate::workspace::root().join("Cargo.lock"), lock);
+    }
+    Ok(surface)
+}
+
+fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Compiled reference validators, by pointer.
+struct Validators<'a> {
+    reference: &'a Reference,
+    compiled: BTreeMap<String, Result<jsonschema::Validator, String>>,
+}
+
+impl<'a> Validators<'a> {
+    fn new(reference: &'a Reference) -> Self {
+        Self {
+            reference,
+            compiled: BTreeMap::new(),
+        }
+    }
+
+    /// `None` when valid, the first error otherwise; `Err` when the validator cannot
+    /// compile the schema.
+    fn check(&mut self, pointer: &str, value: &Value) -> Result<Option<String>, String> {
+        let validator = self
+            .compiled
+            .entry(pointer.to_owned())
+            .or_insert_with(|| self.reference.validator(pointer));
+        match validator {
+            Ok(v) => Ok(first_error(v, value)),
+            Err(e) => Err(e.clone()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Examples
+// ---------------------------------------------------------------------------------------
+
+/// Every example in the document: (schema pointer, example pointer, value).
+fn examples(spec: &Spec) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    collect_examples(spec, &spec.root, "#", &mut out);
+    out
+}
+
+fn collect_examples(
+    spec: &Spec,
+    node: &Value,
+    pointer: &str,
+    out: &mut Vec<(String, String, Value)>,
+) {
+    match node {
+        Value::Object(map) => {
+            let is_media_or_param = map.contains_key("schema")
+                && (pointer.contains("/content/") || map.contains_key("in"));
+            let schema_pointer = if is_media_or_param {
+                Some(format!("{pointer}/schema"))
+            } else if looks_like_schema(map) {
+                Some(pointer.to_owned())
+            } else {
+                None
+            };
+            if let Some(schema) = schema_pointer {
+                if let Some(example) = map.get("example") {
+                    out.push((
+                        schema.clone(),
+                        format!("{pointer}/example"),
+                        example.clone(),
+                    ));
+                }
+                match map.get("examples") {
+                    Some(Value::Array(items)) if !is_media_or_param => {
+                        for (i, item) in items.iter().enumerate() {
+                            out.push((
+                                schema.clone(),
+                                format!("{pointer}/examples/{i}"),
+                                item.clone(),
+                            ));
+                        }
+                    }
+                    Some(Value::Object(named)) if is_media_or_param => {
+                        for (key, example) in named {
+                            let at = format!(
+                                "{pointer}/examples/{}",
+                                codegen::pointer::escape_token(key)
+                            );
+                            let resolved = spec.resolve_pointer(&at);
+                            if let Some(value) = spec.at(&resolved).and_then(|e| e.get("value")) {
+                                out.push((
+                                    schema.clone(),
+                                    format!("{resolved}/value"),
+                                    value.clone(),
+                                ));
+                            }
+                            let _ = example;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            for (key, child) in map {
+                // Example values are data, not schemas: do not look inside them.
+                if key == "example"
+                    || key == "examples"
+                    || key == "default"
+                    || key == "enum"
+                    || key == "const"
+                {
+                    continue;
+                }
+                let at = format!("{pointer}/{}", codegen::pointer::escape_token(key));
+                collect_examples(spec, child, &at, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_examples(spec, item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn looks_like_schema(map: &Map<String, Value>) -> bool {
+    [
+        "type",
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "$ref",
+        "enum",
+        "format",
+    ]
+    .iter()
+    .any(|k| map.contains_key(*k))
+}
+
+fn check_examples(
+    spec: &Spec,
+    surface: &Surface,
+    cache: &mut Validators,
+    driver: &mut Driver,
+    report: &mut SpecReport,
+) {
+    for (schema, at, value) in examples(spec) {
+        report.examples.total += 1;
+        let target = spec.resolve_pointer(&schema);
+        match cache.check(&target, &value) {
+            Ok(Some(error)) => {
+                report.examples.spec_error += 1;
+                report.findings.push(Finding {
+                    check: "example",
+                    verdict: "spec error",
+                    pointer: at,
+                    message: format!("breaks its schema {target}: {error}"),
+                });
+                continue;
+            }
+            Err(error) => {
+                report.examples.untyped += 1;
+                report.findings.push(Finding {
+                    check: "example",
+                    verdict: "skipped",
+                    pointer: at,
+                    message: error,
+                });
+                continue;
+            }
+            Ok(None) => {}
+        }
+        if !surface.types.contains_key(&target) {
+            report.examples.untyped += 1;
+            continue;
+        }
+        match driver.decode(&target, &value) {
+            Ok(answer) if answer["ok"] == json!(true) => {
+                match same_json(spec, &target, &value, &answer["value"]) {
+                    None => report.examples.ok += 1,
+                    Some(difference) => {
+                        report.examples.ours += 1;
+                        report.findings.push(Finding {
+                            check: "example",
+                            verdict: "ours",
+                            pointer: at,
+                            message: format!(
+                                "round trip through `{}` differs: {difference}",
+                                surface.types[&target]
+                            ),
+                        });
+                    }
+                }
+            }
+            Ok(answer) if answer.get("unsupported").is_some() => report.examples.untyped += 1,
+            Ok(answer) => {
+                report.examples.ours += 1;
+                report.findings.push(Finding {
+                    check: "example",
+                    verdict: "ours",
+                    pointer: at,
+                    message: format!(
+                        "valid, but `{}` refuses it: {}",
+                        surface.types[&target],
+                        answer["error"].as_str().unwrap_or_default()
+                    ),
+                });
+            }
+            Err(e) => {
+                report.examples.ours += 1;
+                report.findings.push(Finding {
+                    check: "example",
+                    verdict: "ours",
+                    pointer: at,
+                    message: e,
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// Where `back` (decoded and encoded again) differs from `original`, ignoring key order,
+/// number spelling, `null`s of absent optional values, and properties the schema does
+/// not declare (structs do not keep them).
+fn same_json(spec: &Spec, schema: &str, original: &Value, back: &Value) -> Option<String> {
+    compare(spec, Some(schema.to_owned()), original, back, "")
+}
+
+fn compare(spec: &Spec, schema: Option<String>, a: &Value, b: &Value, at: &str) -> Option<String> {
+    let here = || {
+        if at.is_empty() {
+            "the value".to_owned()
+        } else {
+            at.to_owned()
+        }
+    };
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            (x.as_f64() != y.as_f64()).then(|| format!("{}: {x} became {y}", here()))
+        }
+        (Value::Array(xs), Value::Array(ys)) => {
+            if xs.len() != ys.len() {
+                return Some(format!(
+                    "{}: {} items became {}",
+                    here(),
+                    xs.len(),
+                    ys.len()
+                ));
+            }
+            let items = schema
+                .as_deref()
+                .and_then(|s| declared_child(spec, s, "items"));
+            xs.iter()
+                .zip(ys)
+                .enumerate()
+                .find_map(|(i, (x, y))| compare(spec, items.clone(), x, y, &format!("{at}[{i}]")))
+        }
+        (Value::Object(xs), Value::Object(ys)) => {
+            let declared = schema.as_deref().map(|s| declared_properties(spec, s));
+            for (key, x) in xs {
+                let child_at = format!("{at}.{key}");
+                match ys.get(key) {
+                    Some(y) => {
+                        let child = declared.as_ref().and_then(|d| d.get(key).cloned());
+                        if let Some(diff) = compare(spec, child, x, y, &child_at) {
+                            return Some(diff);
+                        }
+                    }
+                    None if x.is_null() => {}
+                    None => {
+                        let kept = declared.as_ref().is_none_or(|d| d.contains_key(key))
+                            || schema.as_deref().is_some_and(|s| keeps_extra(spec, s));
+                        if kept {
+                            return Some(format!("{child_at} was dropped"));
+                        }
+                    }
+                }
+            }
+            ys.keys()
+                .find(|k| !xs.contains_key(*k) && !ys[*k].is_null())
+                .map(|k| format!("{at}.{k} was added"))
+        }
+        _ => (a != b).then(|| format!("{}: {a} became {b}", here())),
+    }
+}
+
+/// Declared properties of an object schema (through `$ref` and `allOf`): name -> pointer.
+fn declared_properties(spec: &Spec, schema: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![spec.resolve_pointer(schema)];
+    let mut seen = 0;
+    while let Some(pointer) = stack.pop() {
+        seen += 1;
+        if seen > 64 {
+            break;
+        }
+        let Some(node) = spec.at(&pointer) else {
+            continue;
+        };
+        if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+            for name in properties.keys() {
+                out.entry(name.clone()).or_insert_with(|| {
+                    format!(
+                        "{pointer}/properties/{}",
+                        codegen::pointer::escape_token(name)
+                    )
+                });
+            }
+        }
+        for keyword in ["allOf", "oneOf", "anyOf"] {
+            if let Some(members) = node.get(keyword).and_then(Value::as_array) {
+                for i in 0..members.len() {
+                    stack.push(spec.resolve_pointer(&format!("{pointer}/{keyword}/{i}")));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn declared_child(spec: &Spec, schema: &str, keyword: &str) -> Option<String> {
+    let pointer = spec.resolve_pointer(schema);
+    spec.at(&pointer)?.get(keyword)?;
+    Some(format!("{pointer}/{keyword}"))
+}
+
+/// True when the object keeps undeclared properties (`additionalProperties` a schema or
+/// `true` with no `properties`: a map).
+fn keeps_extra(spec: &Spec, schema: &str) -> bool {
+    let Some(node) = spec.resolved(schema) else {
+        return false;
+    };
+    match node.get("additionalProperties") {
+        Some(Value::Object(_)) => true,
+        Some(Value::Bool(true)) => node.get("properties").is_none(),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Agreement
+// ---------------------------------------------------------------------------------------
+
+const CONSTRAINTS: [&str; 14] = [
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "enum",
+    "required",
+    "additionalProperties",
+];
+
+fn is_constrained(spec: &Spec, pointer: &str) -> bool {
+    let Some(Value::Object(map)) = spec.resolved(pointer) else {
+        return false;
+    };
+    let here = |m: &Map<String, Value>| CONSTRAINTS.iter().any(|k| m.contains_key(*k));
+    here(map)
+        || map
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|props| {
+                props.keys().any(|name| {
+                    let child = format!(
+                        "{}/properties/{}",
+                        spec.resolve_pointer(pointer),
+                        codegen::pointer::escape_token(name)
+                    );
+                    matches!(spec.resolved(&child), Some(Value::Object(m)) if here(m))
+                })
+            })
+}
+
+fn is_schema_pointer(pointer: &str) -> bool {
+    pointer.contains("/components/schemas/") || pointer.contains("/schema")
+}
+
+fn check_agreement(
+    spec: &Spec,
+    surface: &Surface,
+    cache: &mut Validators,
+    driver: &mut Driver,
+    report: &mut SpecReport,
+) {
+    for (pointer, name) in &surface.types {
+        if !is_schema_pointer(pointer) || !is_constrained(spec, pointer) {
+            continue;
+        }
+        report.agreement.schemas += 1;
+        let Some(base) = valid_base(spec, pointer, cache) else {
+            report.agreement.no_base += 1;
+            continue;
+        };
+        let mut instances = vec![("a valid value".to_owned(), base.clone())];
+        instances.extend(synth::variants(spec, pointer, &base));
+        for (label, instance) in instances {
+            let Ok(verdict) = cache.check(pointer, &instance) else {
+                break;
+            };
+            let answer = match driver.decode(pointer, &instance) {
+                Ok(a) => a,
+                Err(e) => {
+                    report.agreement.disagree += 1;
+                    report.findings.push(Finding {
+                        check: "agreement",
+                        verdict: "ours",
+                        pointer: pointer.clone(),
+                        message: e,
+                    });
+                    return;
+                }
+            };
+            if answer.get("unsupported").is_some() {
+                break;
+            }
+            report.agreement.instances += 1;
+            let ours_valid = answer["ok"] == json!(true);
+            if ours_valid == verdict.is_none() {
+                report.agreement.agree += 1;
+                continue;
+            }
+            if let Some(reason) = by_design(&label).filter(|_| ours_valid) {
+                report.agreement.by_design += 1;
+                report.findings.push(Finding {
+                    check: "agreement",
+                    verdict: "by design",
+                    pointer: pointer.clone(),
+                    message: format!("{label}: {reason}"),
+                });
+                continue;
+            }
+            report.agreement.disagree += 1;
+            let message = match verdict {
+                None => format!(
+                    "{label}: the validator accepts {instance}, `{name}` refuses it ({})",
+                    answer["error"].as_str().unwrap_or_default()
+                ),
+                Some(error) => format!(
+                    "{label}: `{name}` accepts {instance}, the validator refuses it ({error})"
+                ),
+            };
+            report.findings.push(Finding {
+                check: "agreement",
+                verdict: "ours",
+                pointer: pointer.clone(),
+                message,
+            });
+        }
+    }
+}
+
+/// A value the validator accepts for `pointer`: its example, or one synthesized with
+/// every property, or with the required ones only.
+fn valid_base(spec: &Spec, pointer: &str, cache: &mut Validators) -> Option<Value> {
+    let mut candidates = Vec::new();
+    if let Some(Value::Object(map)) = spec.resolved(pointer) {
+        candidates.extend(synth::example_of(map));
+    }
+    for coverage in [Coverage::All, Coverage::Required] {
+        candidates.extend(Synth::new(spec, coverage, false).value(pointer));
+        candidates.extend(
+            Synth::new(spec, coverage, false)
+                .without_examples()
+                .value(pointer),
+        );
+    }
+    candidates
+        .into_iter()
+        .find(|c| matches!(cache.check(pointer, c), Ok(None)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------
+
+/// How to start Prism on the spec: its binary and the spec's file.
+struct PrismRun<'a> {
+    bin: &'a Path,
+    spec: &'a Path,
+}
+
+fn check_operations(
+    spec: &Spec,
+    prism_run: &PrismRun,
+    surface: &Surface,
+    cache: &mut Validators,
+    driver: &mut Driver,
+    report: &mut SpecReport,
+    bar: &ProgressBar,
+) {
+    let (prism_bin, path) = (prism_run.bin, prism_run.spec);
+    let operations = spec.operations();
+    let name = report.spec.clone();
+    let mut prism = match start_prism(prism_bin, path, driver) {
+        Ok(p) => p,
+        Err(e) => {
+            report.operations.total = operations.len();
+            report.operations.prism_limitation = operations.len();
+            report.findings.push(Finding {
+                check: "operation",
+                verdict: "Prism limitation",
+                pointer: "#".to_owned(),
+                message: e,
+            });
+            return;
+        }
+    };
+    let by_route: BTreeMap<(String, String), &str> = surface
+        .operations
+        .iter()
+        .map(|(op, e)| ((e.method.clone(), e.path.clone()), op.as_str()))
+        .collect();
+    for (n, op) in operations.iter().enumerate() {
+        bar.set_message(format!("{name}: operation {}/{}", n + 1, operations.len()));
+        report.operations.total += 1;
+        let Some(op_name) = by_route.get(&(op.method.to_ascii_uppercase(), op.path.clone())) else {
+            skip(
+                report,
+                op,
+                "the generated client has no method for it (skipped by the generator)",
+            );
+            continue;
+        };
+        if !op.has_success {
+            skip(report, op, "no 2xx response documented");
+            continue;
+        }
+        let job = match request(spec, op, cache) {
+            Ok(job) => job,
+            Err(reason) => {
+                skip(report, op, &reason);
+                continue;
+            }
+        };
+        let mut job = job;
+        job["op"] = Value::from(*op_name);
+        job["kind"] = Value::from("call");
+        let answer = match driver.ask(&job) {
+            Ok(a) => a,
+            Err(e) => {
+                fail(report, op, "ours", e);
+                return;
+            }
+        };
+        let alive = prism.is_alive();
+        classify(spec, op, &job, &answer, alive, cache, report);
+        if !alive {
+            match start_prism(prism_bin, path, driver) {
+                Ok(p) => prism = p,
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+fn start_prism(bin: &Path, spec: &Path, driver: &mut Driver) -> Result<Prism, String> {
+    let prism = Prism::start(bin, spec)?;
+    driver.ask(&json!({"kind": "base-url", "url": prism.base_url}))?;
+    Ok(prism)
+}
+
+/// The call job for `op`: `params` keyed `"{in}.{name}"`, and the body.
+fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<Value, String> {
+    let mut params = Map::new();
+    for param in &op.params {
+        let Some(schema) = &param.schema else {
+            if param.required {
+                return Err(format!("parameter `{}` has no schema", param.name));
+            }
+            continue;
+        };
+        let mut candidates = Vec::new();
+        if let Some(node) = spec.at(&param.pointer) {
+            candidates.extend(node.get("example").cloned());
+            if let Some(named) = node.get("examples").and_then(Value::as_object) {
+                for key in named.keys() {
+                    let at = spec.resolve_pointer(&format!(
+                        "{}/examples/{}",
+                        param.pointer,
+                        codegen::pointer::escape_token(key)
+                    ));
+                    candidates.extend(spec.at(&at).and_then(|e| e.get("value")).cloned());
+                }
+            }
+        }
+        candidates.extend(Synth::new(spec, Coverage::Required, true).value(schema));
+        candidates.extend(
+            Synth::new(spec, Coverage::Required, true)
+                .without_examples()
+                .value(schema),
+        );
+        let target = spec.resolve_pointer(schema);
+        let value = candidates
+            .into_iter()
+            .find(|c| matches!(cache.check(&target, c), Ok(None)) && usable_param(c));
+        match value {
+            Some(value) => {
+                params.insert(format!("{}.{}", param.location, param.name), value);
+            }
+            None if param.required => {
+                return Err(format!("no valid value for parameter `{}`", param.name));
+            }
+            None => {}
+        }
+    }
+    let mut job = json!({ "params": params });
+    if let Some(body) = &op.body {
+        let Some(schema) = &body.schema else {
+            return Err(format!("the {} body has no schema", body.media_type));
+        };
+        let mut candidates = Vec::new();
+        if let Some(node) = spec.at(&body.pointer) {
+            candidates.extend(node.get("example").cloned());
+            if let Some(named) = node.get("examples").and_then(Value::as_object) {
+                for key in named.keys() {
+                    let at = spec.resolve_pointer(&format!(
+                        "{}/examples/{}",
+                        body.pointer,
+                        codegen::pointer::escape_token(key)
+                    ));
+                    candidates.extend(spec.at(&at).and_then(|e| e.get("value")).cloned());
+                }
+            }
+        }
+        candidates.extend(Synth::new(spec, Coverage::Required, true).value(schema));
+        candidates.extend(
+            Synth::new(spec, Coverage::Required, true)
+                .without_examples()
+                .value(schema),
+        );
+        let target = spec.resolve_pointer(schema);
+        match candidates
+            .into_iter()
+            .find(|c| matches!(cache.check(&target, c), Ok(None)))
+        {
+            Some(value) => job["body"] = value,
+            None if body.required => return Err("no valid request body could be built".to_owned()),
+            None => {}
+        }
+    }
+    Ok(job)
+}
+
+/// Values a parameter can carry through every style (no empty strings in paths, no
+/// nested objects in non-`deepObject` styles is left to Prism to judge).
+fn usable_param(value: &Value) -> bool {
+    !matches!(value, Value::String(s) if s.is_empty())
+}
+
+fn skip(report: &mut SpecReport, op: &spec::Operation, reason: &str) {
+    *report
+        .operations
+        .skipped
+        .entry(reason.to_owned())
+        .or_default() += 1;
+    report.findings.push(Finding {
+        check: "operation",
+        verdict: "skipped",
+        pointer: op.pointer.clone(),
+        message: format!("{}: {reason}", op.label),
+    });
+}
+
+fn fail(report: &mut SpecReport, op: &spec::Operation, verdict: &'static str, message: String) {
+    match verdict {
+        "ours" => report.operations.failed += 1,
+        "spec error" => report.operations.spec_error += 1,
+        _ => report.operations.prism_limitation += 1,
+    }
+    report.findings.push(Finding {
+        check: "operation",
+        verdict,
+        pointer: op.pointer.clone(),
+        message: format!("{}: {message}", op.label),
+    });
+}
+
+fn classify(
+    spec: &Spec,
+    op: &spec::Operation,
+    job: &Value,
+    answer: &Value,
+    prism_alive: bool,
+    cache: &mut Validators,
+    report: &mut SpecReport,
+) {
+    let result = answer["result"].as_str().unwrap_or_default();
+    let status = answer["status"].as_u64().unwrap_or(0);
+    let violations = answer["violations"].as_str().map(str::to_owned);
+    let body = answer["body"].as_str().unwrap_or_default();
+    let short = |s: &str| s.chars().take(300).collect::<String>();
+    if !prism_alive {
+        fail(
+            report,
+            op,
+            "Prism limitation",
+            format!("Prism crashed on the request ({result})"),
+        );
+        return;
+    }
+    match result {
+        "decoded" => {
+            if let Some(v) = violations {
+                fail(report, op, "ours", format!("Prism reports request violations: {}", short(&v)));
+            } else {
+                report.operations.accepted += 1;
+                report.operations.decoded += 1;
+            }
+        }
+        "decode-failed" => {
+            report.operations.accepted += usize::from(violations.is_none());
+            let schema = op
+                .json_success
+                .iter()
+                .find(|(code, _)| u64::from(*code) == status)
+                .map(|(_, s)| s.clone());
+            let mock: Option<Value> = serde_json::from_str(body).ok();
+            let mock_error = match (&schema, &mock) {
+                (Some(schema), Some(mock)) => {
+                    cache.check(&spec.resolve_pointer(schema), mock).ok().flatten()
+                }
+                _ => None,
+            };
+            match mock_error {
+                Some(error) => fail(
+                    report,
+                    op,
+                    "Prism limitation",
+                    format!("Prism's mock {status} response breaks the spec's schema ({error})"),
+                ),
+                None => fail(
+                    report,
+                    op,
+                    "ours",
+                    format!(
+                        "the {status} response does not decode: {} (body {})",
+                        short(answer["error"].as_str().unwrap_or_default()),
+                        short(body)
+                    ),
+                ),
+            }
+        }
+        "error-status" | "unexpected-status" => {
+            // Prism does not read a path parameter out of a segment with text after it
+            // (`/a$b/{id}#x`): the request carried it, Prism says it is missing.
+            let unextracted = status == 422 && body.contains("Request path must have required property");
+            let verdict = if status >= 500 || unextracted {
+                "Prism limitation"
+            } else {
+                "ours"
+            };
+            fail(
+                report,
+                op,
+                verdict,
+                format!(
+                    "Prism answered {status}{}: {} (request {})",
+                    violations.map(|v| format!(" with violations {}", short(&v))).unwrap_or_default(),
+                    short(body),
+                    short(&job.to_string())
+                ),
+            );
+        }
+        "unsupported" => skip(report, op, answer["error"].as_str().unwrap_or("unsupported")),
+        "params-refused" | "body-refused" | "client-refused" => fail(
+            report,
+            op,
+            "ours",
+            format!(
+                "the generated client refuses a request the validator accepts ({result}): {} (request {})",
+                short(answer["error"].as_str().unwrap_or_default()),
+                short(&job.to_string())
+            ),
+        ),
+        _ => fail(
+            report,
+            op,
+            "ours",
+            format!("{result}: {}", short(answer["error"].as_str().unwrap_or_default())),
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------
+
+pub fn render_table(reports: &[SpecReport]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| spec | ops | accepted | decoded | skipped | Prism limit | failed | examples ok / spec error / ours / untyped | agreement (schemas, instances) | disagree |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---|---|---:|");
+    for r in reports {
+        if let Some(error) = &r.error {
+            let _ = writeln!(
+                out,
+                "| {} | not run: {} | | | | | | | | |",
+                r.spec,
+                error.replace('|', "\\|")
+            );
+            continue;
+        }
+        let o = &r.operations;
+        let e = &r.examples;
+        let a = &r.agreement;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} / {} / {} / {} | {} agree, {} by design ({} schemas, {} instances, {} without a valid base) | {} |",
+            r.spec,
+            o.total,
+            o.accepted,
+            o.decoded,
+            o.skipped.values().sum::<usize>(),
+            o.prism_limitation,
+            o.failed,
+            e.ok,
+            e.spec_error,
+            e.ours,
+            e.untyped,
+            a.agree,
+            a.by_design,
+            a.schemas,
+            a.instances,
+            a.no_base,
+            a.disagree
+        );
+    }
+    out
+}
+
+/// The first finding of each (check, verdict) per spec.
+pub fn render_findings(reports: &[SpecReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let mut seen = std::collections::BTreeSet::new();
+        for f in &r.findings {
+            if f.verdict == "skipped" && f.check == "example" {
+                continue;
+            }
+            if seen.insert((f.check, f.verdict)) {
+                let count = r
+                    .findings
+                    .iter()
+                    .filter(|g| g.check == f.check && g.verdict == f.verdict)
+                    .count();
+                let _ = writeln!(
+                    out,
+                    "{}: {} {} ({count}): {} {}",
+                    r.spec, f.check, f.verdict, f.pointer, f.message
+                );
+            }
+        }
+    }
+    out
+}
+
+pub fn summary(reports: &[SpecReport]) -> String {
+    let sum = |f: &dyn Fn(&SpecReport) -> usize| reports.iter().map(f).sum::<usize>();
+    let ops = sum(&|r| r.operations.total);
+    let decoded = sum(&|r| r.operations.decoded);
+    let skipped = sum(&|r| r.operations.skipped.values().sum());
+    let examples_ok = sum(&|r| r.examples.ok);
+    let examples_valid = sum(&|r| r.examples.ok + r.examples.ours);
+    let agree = sum(&|r| r.agreement.agree);
+    let instances = sum(&|r| r.agreement.instances);
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            a as f64 * 100.0 / b as f64
+        }
+    };
+    format!(
+        "{} specs: operations {decoded}/{} accepted and decoded ({:.1}%, {skipped} skipped), examples {examples_ok}/{examples_valid} valid ones round-trip ({:.1}%, {} spec errors), validator agreement {agree}/{instances} ({:.1}%); {} failures of ours",
+        reports.len(),
+        ops - skipped,
+        pct(decoded, ops - skipped),
+        pct(examples_ok, examples_valid),
+        sum(&|r| r.examples.spec_error),
+        pct(agree, instances),
+        sum(&SpecReport::ours),
+    )
+}
+
+fn reports_json(reports: &[SpecReport]) -> Value {
+    Value::Array(
+        reports
+            .iter()
+            .map(|r| {
+                json!({
+                    "spec": r.spec,
+                    "error": r.error,
+                    "operations": {
+                        "total": r.operations.total,
+                        "accepted": r.operations.accepted,
+                        "decoded": r.operations.decoded,
+                        "skipped": r.operations.skipped,
+                        "prism_limitation": r.operations.prism_limitation,
+                        "spec_error": r.operations.spec_error,
+                        "failed": r.operations.failed,
+                    },
+                    "examples": {
+                        "total": r.examples.total,
+                        "ok": r.examples.ok,
+                        "spec_error": r.examples.spec_error,
+                        "ours": r.examples.ours,
+                        "untyped": r.examples.untyped,
+                    },
+                    "agreement": {
+                        "schemas": r.agreement.schemas,
+                        "instances": r.agreement.instances,
+                        "agree": r.agreement.agree,
+                        "disagree": r.agreement.disagree,
+                        "no_base": r.agreement.no_base,
+                        "by_design": r.agreement.by_design,
+                    },
+                    "findings": r.findings.iter().map(|f| json!({
+                        "check": f.check,
+                        "verdict": f.verdict,
+                        "pointer": f.pointer,
+                        "message": f.message,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
