@@ -41,6 +41,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../runtime/src/error.rs"),
     ),
     (
+        "runtime/src/pattern.rs",
+        include_str!("../runtime/src/pattern.rs"),
+    ),
+    (
         "runtime/src/http.rs",
         include_str!("../runtime/src/http.rs"),
     ),

@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod pattern;
 pub mod validate;
 pub mod values;
 

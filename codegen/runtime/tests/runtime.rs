@@ -1373,6 +1373,9 @@ async fn tracing_shows_the_operation_but_no_url_or_secret() {
         text: Arc::clone(&text),
         next_id: AtomicU64::new(1),
     });
+    // Other tests' threads may have cached "no interest" for the runtime's callsites
+    // before this thread's subscriber existed.
+    tracing::callsite::rebuild_interest_cache();
     let server = Server::start(vec![json_reply(503, "{}"), json_reply(200, "[]")]).await;
     let core = all_credentials(ClientCore::new(server.url())).with_retry(fast_retry());
     let mut request = Request::new("/items".to_owned());
@@ -1817,5 +1820,79 @@ mod models {
             serde_json::from_value::<Empty>(json!({"x": 1})).unwrap(),
             Empty {}
         );
+    }
+}
+
+/// Spec patterns run on a linear-time engine where ECMAScript's meaning can be kept, so a
+/// value can never hang the client (found by `cargo xtask conformance` on loket.nl's spec:
+/// its e-mail pattern took minutes with a backtracking engine on a near-miss).
+mod patterns {
+    use super::runtime::pattern::{translate, Pattern};
+
+    /// loket.nl's `emailAddressPeriodReadyForPayroll` pattern (nested quantifiers).
+    const EMAIL: &str = r"^((([a-z]|\d|[!#\$%&'\*\+\-\/=\?\^_`{\|}~]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])+(\.([a-z]|\d|[!#\$%&'\*\+\-\/=\?\^_`{\|}~]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])+)*)|((\x22)((((\x20|\x09)*(\x0d\x0a))?(\x20|\x09)+)?(([\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|\x21|[\x23-\x5b]|[\x5d-\x7e]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])|(\\([\x01-\x09\x0b\x0c\x0d-\x7f]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF]))))*(((\x20|\x09)*(\x0d\x0a))?(\x20|\x09)+)?(\x22)))@((([a-z]|\d|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])|(([a-z]|\d|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])([a-z]|\d|-||_|~|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])*([a-z]|\d|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])))\.)+(([a-z]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])+|(([a-z]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])+([a-z]+|\d|-|\.{0,1}|_|~|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])?([a-z]|[\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF])))$";
+
+    #[test]
+    fn a_catastrophic_pattern_is_matched_in_linear_time() {
+        static PATTERN: Pattern = Pattern::new(EMAIL);
+        assert!(PATTERN.is_linear(), "{:?}", translate(EMAIL));
+        assert_eq!(PATTERN.is_match("jane.doe@example.com"), Some(true));
+        // The near-miss that kept a backtracking engine busy for minutes.
+        let near_miss = format!("{}@{}!", "a.".repeat(40), "b-".repeat(40));
+        assert_eq!(PATTERN.is_match(&near_miss), Some(false));
+    }
+
+    /// Both engines answer the same on ECMAScript's own meaning of `\d`, `\w`, `\s`,
+    /// `.`, escapes and class edge cases.
+    #[test]
+    fn the_translation_keeps_ecmascript_semantics() {
+        let cases: &[(&str, &[&str])] = &[
+            (r"^\d{3}$", &["123", "12a", "١٢٣"]),
+            (r"^\w+$", &["ab_9", "é", "a-b"]),
+            (r"^\s$", &[" ", "\u{FEFF}", "\u{2028}", "x", "\u{85}"]),
+            (r"^.$", &["a", "\n", "\r", "\u{2028}", "é"]),
+            (r"^[\d-]+$", &["1-2", "a"]),
+            (r"^[-a-c]+$", &["-a", "d"]),
+            (r"^[a-c-]+$", &["c-", "d"]),
+            (r"^[\^&~\[]+$", &["^&~[", "a"]),
+            (r"^\u00e9\x41$", &["éA", "eA"]),
+            (r"^a\/b\.c$", &["a/b.c", "a/bxc"]),
+            (r"^(?:ab|cd)+$", &["abcd", "abc"]),
+            (r"^(?<year>\d{4})-\d{2}$", &["2024-01", "24-01"]),
+            (r"[A-Z]{2}", &["xxAByy", "xAy"]),
+            (r"^\S+@\S+$", &["a@b", "a @b"]),
+            (r"^[^\s]+$", &["ab", "a b"]),
+            (r"^#[0-9a-fA-F]{6}$", &["#a0B1c2", "#a0B1c"]),
+        ];
+        for (source, inputs) in cases {
+            let reference = regress::Regex::new(source).expect("valid ECMAScript");
+            assert!(translate(source).is_some(), "{source} should translate");
+            let pattern = Pattern::new(Box::leak(source.to_string().into_boxed_str()));
+            for input in *inputs {
+                assert_eq!(
+                    pattern.is_match(input),
+                    Some(reference.find(input).is_some()),
+                    "{source} on {input:?}"
+                );
+            }
+        }
+    }
+
+    /// What has no faithful translation stays on the ECMAScript engine, with its meaning.
+    #[test]
+    fn backreferences_lookaround_and_word_boundaries_fall_back() {
+        for (source, yes, no) in [
+            (r"^(a)\1$", "aa", "ab"),
+            (r"^a(?=b)", "ab", "ac"),
+            (r"\bcat\b", "a cat", "concat"),
+            (r"^[\d-x]$", "-", "y"),
+        ] {
+            assert_eq!(translate(source), None, "{source}");
+            let pattern = Pattern::new(source);
+            assert!(!pattern.is_linear());
+            assert_eq!(pattern.is_match(yes), Some(true), "{source} on {yes}");
+            assert_eq!(pattern.is_match(no), Some(false), "{source} on {no}");
+        }
+        assert_eq!(Pattern::new("(").is_match("x"), None, "invalid ECMAScript");
     }
 }

@@ -72,6 +72,7 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str("fastrand = \"2\"\n");
     out.push_str("httpdate = \"1\"\n");
     out.push_str("percent-encoding = \"2\"\n");
+    out.push_str("regex = { version = \"1\", default-features = false, features = [\"std\"] }\n");
     out.push_str("regress = \"0.12\"\n");
     out.push_str(REQWEST);
     out.push_str("serde = \"1\"\n");

@@ -222,13 +222,23 @@ where
                 Ok(p) => p,
                 Err(e) => return json!({{"result": "params-refused", "error": e.to_string()}}),
             }};
-            let call = match job.get("body") {{
-                Some(body) => match serde_json::from_value::<P::Body>(body.clone()) {{
-                    Ok(body) => client.send_with_body(params, &body).await,
+            let mut body = None;
+            if let Some(value) = job.get("body") {{
+                match serde_json::from_value::<P::Body>(value.clone()) {{
+                    Ok(value) => body = Some(value),
                     Err(e) => return json!({{"result": "body-refused", "error": e.to_string()}}),
-                }},
-                None => client.send(params).await,
+                }}
+            }}
+            let mut call = match &body {{
+                Some(body) => client.send_with_body(params, body),
+                None => client.send(params),
             }};
+            if let Some(headers) = job["headers"].as_object() {{
+                for (name, value) in headers {{
+                    call = call.header(name.clone(), value.as_str().unwrap_or_default().to_owned());
+                }}
+            }}
+            let call = call.await;
             match call {{
                 Ok(response) => json!({{
                     "result": "decoded",

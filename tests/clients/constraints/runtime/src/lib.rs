@@ -11,6 +11,7 @@ pub mod encoding;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod pattern;
 pub mod validate;
 pub mod values;
 

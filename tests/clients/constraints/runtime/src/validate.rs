@@ -258,15 +258,15 @@ impl Checker {
 
     /// `pattern` (ECMAScript regular expression, unanchored as JSON Schema defines).
     pub fn pattern(&mut self, value: &str, pattern: &Pattern) {
-        match pattern.regex() {
-            Some(regex) if regex.find(value).is_some() => {}
-            Some(_) => self.report(format!(
+        match pattern.is_match(value) {
+            Some(true) => {}
+            Some(false) => self.report(format!(
                 "expected to match the pattern {:?}",
-                pattern.source
+                pattern.source()
             )),
             None => self.report(format!(
                 "the spec's pattern {:?} is not a valid ECMAScript regular expression",
-                pattern.source
+                pattern.source()
             )),
         }
     }
@@ -410,32 +410,7 @@ impl Checker {
     }
 }
 
-/// A `pattern` from the spec, compiled on first use.
-pub struct Pattern {
-    source: &'static str,
-    regex: ::std::sync::OnceLock<Option<::regress::Regex>>,
-}
-
-impl Pattern {
-    /// A pattern that compiles `source` when first used.
-    pub const fn new(source: &'static str) -> Self {
-        Self {
-            source,
-            regex: ::std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The spec's pattern text.
-    pub fn source(&self) -> &'static str {
-        self.source
-    }
-
-    fn regex(&self) -> Option<&::regress::Regex> {
-        self.regex
-            .get_or_init(|| ::regress::Regex::new(self.source).ok())
-            .as_ref()
-    }
-}
+pub use crate::pattern::Pattern;
 
 /// The number of properties in the JSON form of `value` (structs with `minProperties`).
 pub fn property_count<T: ::serde::Serialize>(value: &T) -> usize {
