@@ -763,3 +763,20 @@ mod response_breaking_the_spec {
         assert_eq!(*limits.count, 3);
     }
 }
+
+/// A name `required` lists without a schema in `properties` is a field of any JSON: the
+/// key must be there (found by `cargo xtask conformance` on ndhm.gov.in's spec, where
+/// such a body decoded without it).
+#[test]
+fn a_required_key_without_a_schema_must_be_present() {
+    use fixture_constraints::types::Ticket;
+    let ticket: Ticket =
+        serde_json::from_value(json!({"id": "t1", "callbackUrl": "https://cb.test"})).unwrap();
+    assert_eq!(ticket.callback_url, json!("https://cb.test"));
+    let error = serde_json::from_value::<Ticket>(json!({"id": "t1"})).unwrap_err();
+    assert_eq!(error.to_string(), "missing field `callbackUrl`");
+    assert_eq!(
+        serde_json::to_value(&ticket).unwrap(),
+        json!({"id": "t1", "callbackUrl": "https://cb.test"})
+    );
+}

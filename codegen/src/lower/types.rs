@@ -849,6 +849,33 @@ impl Lowerer<'_> {
                 docs,
             });
         }
+        // A name `required` lists without a schema in `properties`: the key must be there,
+        // with any value (JSON Schema), so it is a field of any JSON.
+        let mut undeclared: Vec<&String> = Vec::new();
+        for name in &required {
+            let declared = fields.iter().any(|f: &Field| &f.wire_name == name);
+            if !declared && !undeclared.contains(&name) {
+                undeclared.push(name);
+            }
+        }
+        for name in undeclared {
+            fields.push(Field {
+                rust_name: field_names.claim_rust(&names::snake_name(name)),
+                wire_name: name.clone(),
+                ty: TypeRef::Prim(Prim::Json),
+                optional: false,
+                nullable: false,
+                asked: Vec::new(),
+                docs: crate::ir::Docs {
+                    text: String::new(),
+                    pointer: schema.pointer.clone(),
+                    notes: vec![
+                        "Required by the spec, which gives it no schema: any JSON value."
+                            .to_owned(),
+                    ],
+                },
+            });
+        }
         // A key that matches a `patternProperties` pattern is allowed even with
         // `additionalProperties: false`, so unknown keys can only be refused without them.
         let deny_unknown = additional == Sub::Never && patterned.is_empty();

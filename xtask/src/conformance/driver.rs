@@ -68,7 +68,15 @@ impl Surface {
         let lines: Vec<&str> = client_rs.lines().collect();
         let mut current: Option<(String, Option<String>, Option<String>)> = None;
         for (i, line) in lines.iter().enumerate() {
-            if let Some(rest) = line.strip_prefix("impl Endpoint for types::") {
+            // `impl Endpoint for types::X {`, or split over two lines when long.
+            let header = match line.strip_prefix("impl Endpoint for types::") {
+                Some(rest) => Some(rest),
+                None if *line == "impl Endpoint" => lines
+                    .get(i + 1)
+                    .and_then(|next| next.strip_prefix("for types::")),
+                None => None,
+            };
+            if let Some(rest) = header {
                 current = rest.strip_suffix(" {").map(|p| (p.to_owned(), None, None));
             }
             let trimmed = line.trim();
@@ -100,17 +108,20 @@ impl Surface {
                 }
             }
             if line.trim_start().starts_with("/// Credentials for the `") {
-                let Some(next) = lines.get(i + 1) else {
+                // The setter follows its doc lines (the scheme's own description included).
+                let Some(at) = (i + 1..lines.len().min(i + 40))
+                    .find(|j| lines[*j].trim().starts_with("pub fn "))
+                else {
                     continue;
                 };
-                let Some(method) = next
+                let Some(method) = lines[at]
                     .trim()
                     .strip_prefix("pub fn ")
                     .and_then(|r| r.split('(').next())
                 else {
                     continue;
                 };
-                let signature: String = lines[i + 1..lines.len().min(i + 6)].join(" ");
+                let signature: String = lines[at..lines.len().min(at + 5)].join(" ");
                 let basic = signature.contains("username");
                 surface.credentials.push((method.to_owned(), basic));
             }
@@ -186,7 +197,8 @@ trait Decode {{
 impl<T: DeserializeOwned + Serialize> Decode for Probe<T> {{
     fn decode(&self, value: Value) -> Value {{
         match serde_json::from_value::<T>(value) {{
-            Ok(typed) => match serde_json::to_value(&typed) {{
+            // Through text, so an `f32` is written as its shortest spelling.
+            Ok(typed) => match serde_json::to_string(&typed).and_then(|t| serde_json::from_str::<Value>(&t)) {{
                 Ok(back) => json!({{"ok": true, "value": back}}),
                 Err(e) => json!({{"ok": false, "stage": "serialize", "error": e.to_string()}}),
             }},
@@ -261,11 +273,25 @@ impl<P> NoCall for &Probe<P> {{
     }}
 }}
 
+/// Prism's `sl-violations` errors about the request (it lists those of its own mock
+/// response there too, and warnings such as a deprecated parameter).
 fn violations(headers: &{krate}::HeaderMap) -> Value {{
-    headers
+    let Some(list) = headers
         .get("sl-violations")
         .and_then(|v| v.to_str().ok())
-        .map_or(Value::Null, |v| Value::from(v.to_owned()))
+        .and_then(|v| serde_json::from_str::<Vec<Value>>(v).ok())
+    else {{
+        return Value::Null;
+    }};
+    let request: Vec<Value> = list
+        .into_iter()
+        .filter(|v| v["location"][0] == "request" && v["severity"] == "Error")
+        .collect();
+    if request.is_empty() {{
+        Value::Null
+    }} else {{
+        Value::from(Value::Array(request).to_string())
+    }}
 }}
 
 fn failure<E>(error: Error<E>) -> Value {{

@@ -9,7 +9,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 const READY: &str = "Prism is listening on ";
-const READY_TIMEOUT: Duration = Duration::from_secs(90);
+/// Prism reads and dereferences the whole spec first: minutes for the biggest ones.
+const READY_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct Prism {
     child: Child,

@@ -87,6 +87,23 @@ pub fn first_error(validator: &Validator, instance: &Value) -> Option<String> {
     })
 }
 
+/// [`first_error`], with whether it is an `enum` or `const` error.
+pub fn first_error_kind(validator: &Validator, instance: &Value) -> Option<(String, bool)> {
+    let error = validator.iter_errors(instance).next()?;
+    let is_enum = matches!(
+        error.kind(),
+        jsonschema::error::ValidationErrorKind::Enum { .. }
+            | jsonschema::error::ValidationErrorKind::Constant { .. }
+    );
+    let path = error.instance_path().to_string();
+    let message = if path.is_empty() {
+        error.to_string()
+    } else {
+        format!("{path}: {error}")
+    };
+    Some((message, is_enum))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -441,6 +441,9 @@ fn distinct(value: Value, i: usize) -> Value {
     }
 }
 
+/// The label of the wrong-type variant of a schema without `type`.
+pub const UNTYPED_WRONG_TYPE: &str = "the wrong type (the schema has no `type`)";
+
 /// Variants of a valid `base` for the schema at `pointer` that probe its constraints:
 /// each bound met exactly and missed by one, a pattern or enum missed, a required
 /// property dropped, the wrong type, an unknown property. Each comes with a label.
@@ -629,7 +632,10 @@ fn probe(
         }
     }
     // The wrong type.
-    if depth <= 1 {
+    if depth <= 1 && !map.contains_key("type") {
+        // JSON Schema accepts any type here; the generated type is what the keywords say.
+        out.push((label(UNTYPED_WRONG_TYPE), json!(true)));
+    } else if depth <= 1 {
         let wrong = match base {
             Value::String(_) => json!(12345),
             Value::Number(_) | Value::Bool(_) => json!("text"),

@@ -43,3 +43,13 @@ impl Limits {
         self
     }
 }
+
+impl Ticket {
+    /// A `Ticket` from its required properties.
+    pub fn new(id: impl Into<String>, callback_url: ::serde_json::Value) -> Self {
+        Self {
+            id: id.into(),
+            callback_url,
+        }
+    }
+}

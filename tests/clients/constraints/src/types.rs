@@ -138,6 +138,23 @@ pub type LimitsScores = crate::runtime::Checked<
 /// Rules: at least 1 item; at most 3 items; no item twice; each item: at most 5 characters.
 pub type LimitsTags = crate::runtime::Checked<Vec<String>, LimitsTagsRule>;
 
+/// Spec: `#/components/schemas/Ticket`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Ticket {
+    pub id: String,
+    /// Required by the spec, which gives it no schema: any JSON value.
+    pub callback_url: ::serde_json::Value,
+}
+
+model::serde_impls! {
+    Ticket {
+        id: "id" required,
+        callback_url: "callbackUrl" required,
+    }
+    unknown: ignore
+}
+
 /// The spec's constraints for `Email`: matches '^[^@]+@[^@]+$'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EmailRule;
