@@ -700,7 +700,20 @@ impl Lowerer<'_> {
             } else {
                 format!("{type_base}{variant}Response")
             };
-            let (kind, ty, content_type) = match node.get("content") {
+            // HTTP: 204, 205 and 304 responses never carry a body, whatever the spec says.
+            let bodiless = matches!(status, StatusMatch::Code(204 | 205 | 304));
+            let content = node.get("content").filter(|_| !bodiless);
+            if bodiless
+                && node
+                    .get("content")
+                    .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
+            {
+                self.diags.warning(
+                    child(&target, "content"),
+                    format!("a {status} response has no body in HTTP; its `content` is ignored"),
+                );
+            }
+            let (kind, ty, content_type) = match content {
                 Some(Value::Object(content)) if !content.is_empty() => {
                     self.warn_item_schema(&child(&target, "content"), content);
                     match pick_media(content.keys().map(String::as_str), false) {

@@ -441,6 +441,9 @@ fn distinct(value: Value, i: usize) -> Value {
     }
 }
 
+/// The label's end for a required property that is `readOnly` or `writeOnly`.
+pub const REQUIRED_ONE_WAY: &str = "(read-only or write-only)";
+
 /// The label of the wrong-type variant of a schema without `type`.
 pub const UNTYPED_WRONG_TYPE: &str = "the wrong type (the schema has no `type`)";
 
@@ -615,10 +618,23 @@ fn probe(
                 if object.contains_key(name) {
                     let mut less = object.clone();
                     less.remove(name);
-                    out.push((
-                        label(&format!("required `{name}` missing")),
-                        Value::Object(less),
-                    ));
+                    let property = format!(
+                        "{}/properties/{}",
+                        spec.resolve_pointer(pointer),
+                        codegen::pointer::escape_token(name)
+                    );
+                    let flag = |key: &str| {
+                        spec.resolved(&property)
+                            .and_then(|s| s.get(key))
+                            .and_then(Value::as_bool)
+                            == Some(true)
+                    };
+                    let what = if flag("readOnly") || flag("writeOnly") {
+                        format!("required `{name}` missing {REQUIRED_ONE_WAY}")
+                    } else {
+                        format!("required `{name}` missing")
+                    };
+                    out.push((label(&what), Value::Object(less)));
                 }
             }
         }
