@@ -1896,3 +1896,20 @@ mod patterns {
         assert_eq!(Pattern::new("(").is_match("x"), None, "invalid ECMAScript");
     }
 }
+
+/// Base64 with non-zero trailing bits (`...EmC==`, from Adyen's own example) decodes, as
+/// JSON Schema validators read it; both alphabets, padded or not (found by conformance).
+#[test]
+fn base64_decoding_is_lenient_about_padding_and_trailing_bits() {
+    use runtime::values::Base64;
+    for text in [
+        "aGVsbG8=",
+        "aGVsbG8",
+        "JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBv+f/ub0j6JPRX+E3EmC==",
+        "-_8",
+    ] {
+        let decoded: Result<Base64, _> = serde_json::from_value(json!(text));
+        assert!(decoded.is_ok(), "{text}");
+    }
+    assert!(serde_json::from_value::<Base64>(json!("not base64!")).is_err());
+}

@@ -104,10 +104,14 @@ fn by_design(
     validator: Option<&(String, bool)>,
 ) -> Option<&'static str> {
     match validator {
-        Some((_, true)) if ours_valid => Some(
-            "open enum: an unlisted value decodes as `Unknown`, so a server that adds a value \
+        Some((_, is_enum))
+            if ours_valid && (*is_enum || label.ends_with("enum: a value not listed")) =>
+        {
+            Some(
+                "open enum: an unlisted value decodes as `Unknown`, so a server that adds a value \
              does not break old clients; it is refused when sent",
-        ),
+            )
+        }
         Some(_) if ours_valid && label.ends_with(synth::REQUIRED_ONE_WAY) => Some(
             "a required read-only (or write-only) property is optional in the generated type, \
              which serves requests (that leave it out) and responses alike",

@@ -85,8 +85,15 @@ impl Spec {
 
     /// The node at `pointer` (`#/a/b` or `/a/b`).
     pub fn at(&self, pointer: &str) -> Option<&Value> {
-        self.root
-            .pointer(pointer.strip_prefix('#').unwrap_or(pointer))
+        // `$ref`s may percent-encode (`%7BcompanyId%7D`): read as the generator reads them.
+        let tokens = codegen::pointer::parse(pointer)?;
+        tokens
+            .iter()
+            .try_fold(&self.root, |node, token| match node {
+                Value::Object(map) => map.get(token),
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?),
+                _ => None,
+            })
     }
 
     /// `pointer` with local `$ref`s followed (at most 32 hops): the pointer of the node

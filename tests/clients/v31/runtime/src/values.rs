@@ -92,13 +92,18 @@ impl<'de> ::serde::Deserialize<'de> for Base64 {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use ::base64::Engine as _;
         let text = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        let engines = [
-            &::base64::engine::general_purpose::STANDARD,
-            &::base64::engine::general_purpose::URL_SAFE,
-            &::base64::engine::general_purpose::STANDARD_NO_PAD,
-            &::base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        use ::base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+        use ::base64::engine::DecodePaddingMode;
+        // Either alphabet, padded or not, and non-zero trailing bits accepted (RFC 4648
+        // lets decoders refuse them; JSON Schema validators and most encoders do not).
+        const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        const ENGINES: [GeneralPurpose; 2] = [
+            GeneralPurpose::new(&::base64::alphabet::STANDARD, LENIENT),
+            GeneralPurpose::new(&::base64::alphabet::URL_SAFE, LENIENT),
         ];
-        engines
+        ENGINES
             .iter()
             .find_map(|engine| engine.decode(text.trim()).ok())
             .map(Base64)
