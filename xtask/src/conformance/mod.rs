@@ -609,7 +609,20 @@ fn compare(spec: &Spec, schema: Option<String>, a: &Value, b: &Value, at: &str) 
                 .find(|k| !xs.contains_key(*k) && !ys[*k].is_null())
                 .map(|k| format!("{at}.{k} was added"))
         }
+        // The generated `DateTime<Utc>` keeps the instant, not the offset it was written
+        // with: `16:18:44-04:00` comes back as `20:18:44Z`.
+        (Value::String(x), Value::String(y)) if same_instant(x, y) => None,
         _ => (a != b).then(|| format!("{}: {a} became {b}", here())),
+    }
+}
+
+fn same_instant(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
