@@ -959,26 +959,7 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
             }
             continue;
         };
-        let mut candidates = Vec::new();
-        if let Some(node) = spec.at(&param.pointer) {
-            candidates.extend(node.get("example").cloned());
-            if let Some(named) = node.get("examples").and_then(Value::as_object) {
-                for key in named.keys() {
-                    let at = spec.resolve_pointer(&format!(
-                        "{}/examples/{}",
-                        param.pointer,
-                        codegen::pointer::escape_token(key)
-                    ));
-                    candidates.extend(spec.at(&at).and_then(|e| e.get("value")).cloned());
-                }
-            }
-        }
-        candidates.extend(Synth::new(spec, Coverage::Required, true).value(schema));
-        candidates.extend(
-            Synth::new(spec, Coverage::Required, true)
-                .without_examples()
-                .value(schema),
-        );
+        let candidates = request_candidates(spec, &param.pointer, schema);
         let target = spec.resolve_pointer(schema);
         let value = candidates
             .into_iter()
@@ -998,26 +979,7 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
         let Some(schema) = &body.schema else {
             return Err(format!("the {} body has no schema", body.media_type));
         };
-        let mut candidates = Vec::new();
-        if let Some(node) = spec.at(&body.pointer) {
-            candidates.extend(node.get("example").cloned());
-            if let Some(named) = node.get("examples").and_then(Value::as_object) {
-                for key in named.keys() {
-                    let at = spec.resolve_pointer(&format!(
-                        "{}/examples/{}",
-                        body.pointer,
-                        codegen::pointer::escape_token(key)
-                    ));
-                    candidates.extend(spec.at(&at).and_then(|e| e.get("value")).cloned());
-                }
-            }
-        }
-        candidates.extend(Synth::new(spec, Coverage::Required, true).value(schema));
-        candidates.extend(
-            Synth::new(spec, Coverage::Required, true)
-                .without_examples()
-                .value(schema),
-        );
+        let candidates = request_candidates(spec, &body.pointer, schema);
         let target = spec.resolve_pointer(schema);
         match candidates
             .into_iter()
@@ -1029,6 +991,32 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
         }
     }
     Ok(job)
+}
+
+/// What a request may send for a parameter or media type object at `owner` with the
+/// schema at `schema`, best first: its `example`, its named `examples`, then values
+/// synthesized from the schema (with the schema's own examples, then without them).
+fn request_candidates(spec: &Spec, owner: &str, schema: &str) -> Vec<Value> {
+    let mut candidates = Vec::new();
+    if let Some(node) = spec.at(owner) {
+        candidates.extend(node.get("example").cloned());
+        if let Some(named) = node.get("examples").and_then(Value::as_object) {
+            for key in named.keys() {
+                let at = spec.resolve_pointer(&format!(
+                    "{owner}/examples/{}",
+                    codegen::pointer::escape_token(key)
+                ));
+                candidates.extend(spec.at(&at).and_then(|e| e.get("value")).cloned());
+            }
+        }
+    }
+    candidates.extend(Synth::new(spec, Coverage::Required, true).value(schema));
+    candidates.extend(
+        Synth::new(spec, Coverage::Required, true)
+            .without_examples()
+            .value(schema),
+    );
+    candidates
 }
 
 /// Values a parameter can carry through every style (no empty strings in paths, no

@@ -77,14 +77,7 @@ fn is_uuid(text: &str) -> bool {
 
 /// The first error the validator reports for `instance`, with its instance path.
 pub fn first_error(validator: &Validator, instance: &Value) -> Option<String> {
-    validator.iter_errors(instance).next().map(|e| {
-        let path = e.instance_path().to_string();
-        if path.is_empty() {
-            e.to_string()
-        } else {
-            format!("{path}: {e}")
-        }
-    })
+    first_error_kind(validator, instance).map(|(message, _)| message)
 }
 
 /// [`first_error`], with whether it is an `enum` or `const` error.
