@@ -780,3 +780,13 @@ fn a_required_key_without_a_schema_must_be_present() {
         json!({"id": "t1", "callbackUrl": "https://cb.test"})
     );
 }
+
+/// `additionalProperties: false` with no properties allows only `{}` (found by
+/// `cargo xtask conformance` on GitHub's `empty-object`, which accepted any object).
+#[test]
+fn an_object_with_nothing_declared_and_nothing_else_allowed_is_empty() {
+    use fixture_constraints::types::Nothing;
+    assert!(serde_json::from_value::<Nothing>(json!({})).is_ok());
+    let error = serde_json::from_value::<Nothing>(json!({"a": 1})).unwrap_err();
+    assert!(error.to_string().contains("at most 0"), "{error}");
+}

@@ -738,7 +738,15 @@ impl Lowerer<'_> {
         if let Some(min) = a.min_properties {
             lowered.checks.here.push(Check::MinProperties(min));
         }
-        if let Some(max) = a.max_properties {
+        // `additionalProperties: false` with nothing declared or patterned: only `{}`.
+        let only_empty = schema.additional == Sub::Never
+            && patterns.is_empty()
+            && schema.property_names.is_none();
+        let max_properties = match (a.max_properties, only_empty) {
+            (_, true) => Some(0),
+            (max, false) => max,
+        };
+        if let Some(max) = max_properties {
             lowered.checks.here.push(Check::MaxProperties(max));
         }
         lowered

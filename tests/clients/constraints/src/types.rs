@@ -138,6 +138,14 @@ pub type LimitsScores = crate::runtime::Checked<
 /// Rules: at least 1 item; at most 3 items; no item twice; each item: at most 5 characters.
 pub type LimitsTags = crate::runtime::Checked<Vec<String>, LimitsTagsRule>;
 
+/// Spec: `#/components/schemas/Nothing`
+///
+/// Rules: at most 0 properties.
+pub type Nothing = crate::runtime::Checked<
+    ::serde_json::Map<String, ::serde_json::Value>,
+    NothingRule,
+>;
+
 /// Spec: `#/components/schemas/Ticket`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -256,5 +264,20 @@ impl crate::runtime::Rule<Vec<String>> for LimitsTagsRule {
                     },
                 );
         }
+    }
+}
+
+/// The spec's constraints for `Nothing`: at most 0 properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NothingRule;
+
+impl crate::runtime::Rule<::serde_json::Map<String, ::serde_json::Value>>
+for NothingRule {
+    const LABEL: &'static str = "Nothing";
+    fn check(
+        value: &::serde_json::Map<String, ::serde_json::Value>,
+        checker: &mut crate::runtime::Checker,
+    ) {
+        checker.max_properties(value.len(), 0);
     }
 }
