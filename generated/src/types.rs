@@ -69,8 +69,7 @@ impl CustomModelCreateParams {
 
 #[cfg(feature = "serde-params")]
 crate::runtime::model::serde_impls! {
-    CustomModelCreateParams {
-    }
+    CustomModelCreateParams {}
     unknown: deny
 }
 

@@ -518,7 +518,13 @@ pub(crate) fn model_serde_text(def: &TypeDef, s: &Struct) -> String {
             lit(&field.wire_name)
         ));
     }
-    text.push_str("    }\n    unknown: ");
+    if s.fields.is_empty() {
+        // `Name {}` rather than a brace on a line of its own.
+        text.truncate(text.len() - 1);
+        text.push_str("}\n    unknown: ");
+    } else {
+        text.push_str("    }\n    unknown: ");
+    }
     match &s.extra {
         Some(_) => text.push_str(&format!("extra({})", extra_field_name(s))),
         None if s.deny_unknown => text.push_str("deny"),
@@ -550,7 +556,12 @@ fn params_serde_text(def: &TypeDef, op: &Operation) -> String {
             lit(&key)
         ));
     }
-    text.push_str("    }\n    unknown: deny\n}\n");
+    if op.params.is_empty() {
+        text.truncate(text.len() - 1);
+        text.push_str("}\n    unknown: deny\n}\n");
+    } else {
+        text.push_str("    }\n    unknown: deny\n}\n");
+    }
     text
 }
 

@@ -24,8 +24,7 @@ impl GetLimitsParams {
 
 #[cfg(feature = "serde-params")]
 crate::runtime::model::serde_impls! {
-    GetLimitsParams {
-    }
+    GetLimitsParams {}
     unknown: deny
 }
 

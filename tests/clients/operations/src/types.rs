@@ -43,8 +43,7 @@ impl CreatePetParams {
 
 #[cfg(feature = "serde-params")]
 crate::runtime::model::serde_impls! {
-    CreatePetParams {
-    }
+    CreatePetParams {}
     unknown: deny
 }
 
@@ -283,8 +282,7 @@ impl PutPetsUploadParams {
 
 #[cfg(feature = "serde-params")]
 crate::runtime::model::serde_impls! {
-    PutPetsUploadParams {
-    }
+    PutPetsUploadParams {}
     unknown: deny
 }
 
@@ -327,8 +325,7 @@ impl Type1stRawUploadParams {
 
 #[cfg(feature = "serde-params")]
 crate::runtime::model::serde_impls! {
-    Type1stRawUploadParams {
-    }
+    Type1stRawUploadParams {}
     unknown: deny
 }
 
