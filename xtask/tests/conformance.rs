@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use xtask::conformance::{self, Args, SpecReport};
+use xtask::conformance::{self, Args, SpecReport, Verdict};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -31,7 +31,7 @@ fn ours(report: &SpecReport) -> Vec<String> {
     report
         .findings
         .iter()
-        .filter(|f| f.verdict == "ours")
+        .filter(|f| f.verdict == Verdict::Ours)
         .map(|f| format!("{} {}: {}", f.check, f.pointer, f.message))
         .collect()
 }
@@ -47,7 +47,7 @@ fn seed_and_fixtures_speak_the_wire_as_their_specs_say() {
     assert_eq!(seed.operations.total, 1);
     assert_eq!(seed.operations.decoded, 1, "{:#?}", seed.findings);
     assert_eq!(seed.examples.spec_error, 1);
-    assert!(seed.findings.iter().any(|f| f.verdict == "spec error"
+    assert!(seed.findings.iter().any(|f| f.verdict == Verdict::SpecError
         && f.pointer == "#/components/schemas/CreateCustomModelDto/properties/clipIds/example"));
     assert!(seed.agreement.instances >= 10, "{:?}", seed.agreement);
     assert_eq!(seed.agreement.disagree, 0);

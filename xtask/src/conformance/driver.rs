@@ -131,7 +131,37 @@ impl Surface {
 }
 
 /// The driver crate's `Cargo.toml`: the generated crate sits in `api/` inside it.
-pub fn cargo_toml(surface: &Surface) -> String {
+/// The driver binary's name for the spec whose crate is in `dir`: one per spec, since
+/// every driver shares one target directory and cargo does not copy a fresh binary into
+/// `target/debug/` again (one name would run the last spec's driver).
+pub fn binary_name(dir: &Path) -> String {
+    format!("driver-{}", spec_slug(dir))
+}
+
+/// The generated crate's package name for the spec whose driver is in `dir`: one per
+/// spec too, or the `api` libraries of two specs would share one artifact name.
+pub fn crate_name(dir: &Path) -> String {
+    format!("api-{}", spec_slug(dir))
+}
+
+fn spec_slug(dir: &Path) -> String {
+    let stem = dir.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
+    let safe: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    safe.trim_matches('-').to_owned()
+}
+
+pub fn cargo_toml(surface: &Surface, dir: &Path) -> String {
+    let binary = binary_name(dir);
+    let krate = crate_name(dir);
     let features = if surface.operations.is_empty() {
         ""
     } else {
@@ -139,7 +169,8 @@ pub fn cargo_toml(surface: &Surface) -> String {
     };
     format!(
         "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\napi = {{ path = \"api\"{features} }}\n\
+         [[bin]]\nname = \"{binary}\"\npath = \"src/main.rs\"\n\n\
+         [dependencies]\n{krate} = {{ path = \"api\"{features} }}\n\
          serde = \"1\"\nserde_json = \"1\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n\
          [workspace]\n"
     )
@@ -418,7 +449,12 @@ impl Drop for Driver {
 /// binary's path, or the first compiler error.
 pub fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["build", "--quiet", "--message-format", "short"])
+        .args([
+            "build",
+            "--quiet",
+            "--message-format",
+            "json-render-diagnostics",
+        ])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
@@ -435,7 +471,13 @@ pub fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
         std::fs::write(dir.join("build.log"), log.as_bytes()).ok();
         return Err(first);
     }
-    Ok(target.join("debug").join("conformance-driver"))
+    // The binary cargo reports (named per spec, see `binary_name`).
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .ok_or_else(|| "cargo reported no driver executable".to_owned())
 }
 
 #[cfg(test)]

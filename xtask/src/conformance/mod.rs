@@ -38,7 +38,7 @@ use serde_json::{json, Map, Value};
 
 use driver::{Driver, Surface};
 use prism::Prism;
-use reference::{first_error, Reference};
+use reference::Reference;
 use spec::Spec;
 use synth::{Coverage, Synth};
 
@@ -104,9 +104,7 @@ fn by_design(
     validator: Option<&(String, bool)>,
 ) -> Option<&'static str> {
     match validator {
-        Some((_, is_enum))
-            if ours_valid && (*is_enum || label.ends_with("enum: a value not listed")) =>
-        {
+        Some((_, is_enum)) if ours_valid && (*is_enum || label.ends_with(synth::ENUM_MISS)) => {
             Some(
                 "open enum: an unlisted value decodes as `Unknown`, so a server that adds a value \
              does not break old clients; it is refused when sent",
@@ -124,13 +122,40 @@ fn by_design(
     }
 }
 
+/// Whose a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// A failure of the generator or runtime.
+    Ours,
+    /// The spec contradicts itself (an example its schema refuses).
+    SpecError,
+    /// Prism cannot judge the request or mocks a response the spec refuses.
+    PrismLimitation,
+    /// Not run, with the reason.
+    Skipped,
+    /// A disagreement the generated code has on purpose, with the reason.
+    ByDesign,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Ours => "ours",
+            Verdict::SpecError => "spec error",
+            Verdict::PrismLimitation => "Prism limitation",
+            Verdict::Skipped => "skipped",
+            Verdict::ByDesign => "by design",
+        }
+    }
+}
+
 /// One finding worth a look.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// `operation`, `example`, `agreement`.
     pub check: &'static str,
     /// `ours`, `spec error`, `Prism limitation`, `skipped`.
-    pub verdict: &'static str,
+    pub verdict: Verdict,
     pub pointer: String,
     pub message: String,
 }
@@ -276,7 +301,7 @@ fn run_spec(
 
 /// Generates the crate into `dir/api` and writes the driver beside it.
 fn build_driver(text: &str, name: &str, dir: &Path) -> Result<Surface, String> {
-    let options = codegen::Options::new(name.to_owned(), "api");
+    let options = codegen::Options::new(name.to_owned(), driver::crate_name(dir));
     let output = codegen::generate(text, &options).map_err(|d| {
         d.render(name)
             .lines()
@@ -298,8 +323,11 @@ fn build_driver(text: &str, name: &str, dir: &Path) -> Result<Surface, String> {
     let surface = Surface::read(file("src/types.rs"), file("src/client.rs"));
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
-    write_if_changed(&dir.join("Cargo.toml"), &driver::cargo_toml(&surface))?;
-    write_if_changed(&src.join("main.rs"), &driver::main_rs(&surface, "api"))?;
+    write_if_changed(&dir.join("Cargo.toml"), &driver::cargo_toml(&surface, dir))?;
+    write_if_changed(
+        &src.join("main.rs"),
+        &driver::main_rs(&surface, &driver::crate_name(dir)),
+    )?;
     let lock = dir.join("Cargo.lock");
     if !lock.exists() {
         // The workspace's versions of reqwest, tokio, serde: no resolution, no download.
@@ -329,7 +357,9 @@ impl<'a> Validators<'a> {
         }
     }
 
-    /// [`check`](Self::check), with whether the first error is an `enum`/`const` one.
+    /// The first error of `value` against the schema at `pointer` (`None` when valid),
+    /// with whether it is an `enum`/`const` one; `Err` when the validator cannot compile
+    /// the schema.
     fn check_kind(
         &mut self,
         pointer: &str,
@@ -340,22 +370,14 @@ impl<'a> Validators<'a> {
             .entry(pointer.to_owned())
             .or_insert_with(|| self.reference.validator(pointer));
         match validator {
-            Ok(v) => Ok(reference::first_error_kind(v, value)),
+            Ok(v) => Ok(reference::first_error(v, value)),
             Err(e) => Err(e.clone()),
         }
     }
 
-    /// `None` when valid, the first error otherwise; `Err` when the validator cannot
-    /// compile the schema.
+    /// [`check_kind`](Self::check_kind) without the kind.
     fn check(&mut self, pointer: &str, value: &Value) -> Result<Option<String>, String> {
-        let validator = self
-            .compiled
-            .entry(pointer.to_owned())
-            .or_insert_with(|| self.reference.validator(pointer));
-        match validator {
-            Ok(v) => Ok(first_error(v, value)),
-            Err(e) => Err(e.clone()),
-        }
+        Ok(self.check_kind(pointer, value)?.map(|(message, _)| message))
     }
 }
 
@@ -406,7 +428,7 @@ fn collect_examples(
                         }
                     }
                     Some(Value::Object(named)) if is_media_or_param => {
-                        for (key, example) in named {
+                        for key in named.keys() {
                             let at = format!(
                                 "{pointer}/examples/{}",
                                 codegen::pointer::escape_token(key)
@@ -419,7 +441,6 @@ fn collect_examples(
                                     value.clone(),
                                 ));
                             }
-                            let _ = example;
                         }
                     }
                     _ => {}
@@ -479,7 +500,7 @@ fn check_examples(
                 report.examples.spec_error += 1;
                 report.findings.push(Finding {
                     check: "example",
-                    verdict: "spec error",
+                    verdict: Verdict::SpecError,
                     pointer: at,
                     message: format!("breaks its schema {target}: {error}"),
                 });
@@ -489,7 +510,7 @@ fn check_examples(
                 report.examples.untyped += 1;
                 report.findings.push(Finding {
                     check: "example",
-                    verdict: "skipped",
+                    verdict: Verdict::Skipped,
                     pointer: at,
                     message: error,
                 });
@@ -510,7 +531,7 @@ fn check_examples(
                         report.examples.ours += 1;
                         report.findings.push(Finding {
                             check: "example",
-                            verdict: "ours",
+                            verdict: Verdict::Ours,
                             pointer: at,
                             message: format!(
                                 "round trip through `{}` differs: {difference}",
@@ -525,7 +546,7 @@ fn check_examples(
                 report.examples.ours += 1;
                 report.findings.push(Finding {
                     check: "example",
-                    verdict: "ours",
+                    verdict: Verdict::Ours,
                     pointer: at,
                     message: format!(
                         "valid, but `{}` refuses it: {}",
@@ -538,7 +559,7 @@ fn check_examples(
                 report.examples.ours += 1;
                 report.findings.push(Finding {
                     check: "example",
-                    verdict: "ours",
+                    verdict: Verdict::Ours,
                     pointer: at,
                     message: e,
                 });
@@ -756,7 +777,7 @@ fn check_agreement(
                     report.agreement.disagree += 1;
                     report.findings.push(Finding {
                         check: "agreement",
-                        verdict: "ours",
+                        verdict: Verdict::Ours,
                         pointer: pointer.clone(),
                         message: e,
                     });
@@ -776,7 +797,7 @@ fn check_agreement(
                 report.agreement.by_design += 1;
                 report.findings.push(Finding {
                     check: "agreement",
-                    verdict: "by design",
+                    verdict: Verdict::ByDesign,
                     pointer: pointer.clone(),
                     message: format!("{label}: {reason}"),
                 });
@@ -794,7 +815,7 @@ fn check_agreement(
             };
             report.findings.push(Finding {
                 check: "agreement",
-                verdict: "ours",
+                verdict: Verdict::Ours,
                 pointer: pointer.clone(),
                 message,
             });
@@ -873,7 +894,7 @@ fn check_operations(
             report.operations.prism_limitation = operations.len();
             report.findings.push(Finding {
                 check: "operation",
-                verdict: "Prism limitation",
+                verdict: Verdict::PrismLimitation,
                 pointer: "#".to_owned(),
                 message: e,
             });
@@ -913,7 +934,7 @@ fn check_operations(
         let mut answer = match driver.ask(&job) {
             Ok(a) => a,
             Err(e) => {
-                fail(report, op, "ours", e);
+                fail(report, op, Verdict::Ours, e);
                 return;
             }
         };
@@ -1033,17 +1054,19 @@ fn skip(report: &mut SpecReport, op: &spec::Operation, reason: &str) {
         .or_default() += 1;
     report.findings.push(Finding {
         check: "operation",
-        verdict: "skipped",
+        verdict: Verdict::Skipped,
         pointer: op.pointer.clone(),
         message: format!("{}: {reason}", op.label),
     });
 }
 
-fn fail(report: &mut SpecReport, op: &spec::Operation, verdict: &'static str, message: String) {
+fn fail(report: &mut SpecReport, op: &spec::Operation, verdict: Verdict, message: String) {
     match verdict {
-        "ours" => report.operations.failed += 1,
-        "spec error" => report.operations.spec_error += 1,
-        _ => report.operations.prism_limitation += 1,
+        Verdict::Ours => report.operations.failed += 1,
+        Verdict::SpecError => report.operations.spec_error += 1,
+        Verdict::PrismLimitation => report.operations.prism_limitation += 1,
+        // Skips and by-design cases are counted where they are found, never failed.
+        Verdict::Skipped | Verdict::ByDesign => {}
     }
     report.findings.push(Finding {
         check: "operation",
@@ -1071,7 +1094,7 @@ fn classify(
         fail(
             report,
             op,
-            "Prism limitation",
+            Verdict::PrismLimitation,
             format!("Prism crashed on the request ({result})"),
         );
         return;
@@ -1079,7 +1102,7 @@ fn classify(
     match result {
         "decoded" => {
             if let Some(v) = violations {
-                fail(report, op, "ours", format!("Prism reports request violations: {}", short(&v)));
+                fail(report, op, Verdict::Ours, format!("Prism reports request violations: {}", short(&v)));
             } else {
                 report.operations.accepted += 1;
                 report.operations.decoded += 1;
@@ -1095,7 +1118,7 @@ fn classify(
                 fail(
                     report,
                     op,
-                    "Prism limitation",
+                    Verdict::PrismLimitation,
                     format!("Prism's mock {status} response carries a discriminator value that names no schema: {}", short(error)),
                 );
                 return;
@@ -1104,13 +1127,13 @@ fn classify(
                 Some(error) => fail(
                     report,
                     op,
-                    "Prism limitation",
+                    Verdict::PrismLimitation,
                     format!("Prism's mock {status} response breaks the spec's schema ({error})"),
                 ),
                 None => fail(
                     report,
                     op,
-                    "ours",
+                    Verdict::Ours,
                     format!(
                         "the {status} response does not decode: {} (body {})",
                         short(answer["error"].as_str().unwrap_or_default()),
@@ -1133,9 +1156,9 @@ fn classify(
                 v.contains("Request header must have required property 'authorization'")
             });
             let verdict = if status >= 500 || unextracted || form_arrays || ignored_header {
-                "Prism limitation"
+                Verdict::PrismLimitation
             } else {
-                "ours"
+                Verdict::Ours
             };
             fail(
                 report,
@@ -1153,7 +1176,7 @@ fn classify(
         "params-refused" | "body-refused" | "client-refused" => fail(
             report,
             op,
-            "ours",
+            Verdict::Ours,
             format!(
                 "the generated client refuses a request the validator accepts ({result}): {} (request {})",
                 short(answer["error"].as_str().unwrap_or_default()),
@@ -1163,7 +1186,7 @@ fn classify(
         _ => fail(
             report,
             op,
-            "ours",
+            Verdict::Ours,
             format!("{result}: {}", short(answer["error"].as_str().unwrap_or_default())),
         ),
     }
@@ -1224,7 +1247,7 @@ pub fn render_findings(reports: &[SpecReport]) -> String {
     for r in reports {
         let mut seen = std::collections::BTreeSet::new();
         for f in &r.findings {
-            if f.verdict == "skipped" && f.check == "example" {
+            if f.verdict == Verdict::Skipped && f.check == "example" {
                 continue;
             }
             if seen.insert((f.check, f.verdict)) {
@@ -1236,7 +1259,11 @@ pub fn render_findings(reports: &[SpecReport]) -> String {
                 let _ = writeln!(
                     out,
                     "{}: {} {} ({count}): {} {}",
-                    r.spec, f.check, f.verdict, f.pointer, f.message
+                    r.spec,
+                    f.check,
+                    f.verdict.as_str(),
+                    f.pointer,
+                    f.message
                 );
             }
         }
@@ -1306,7 +1333,7 @@ fn reports_json(reports: &[SpecReport]) -> Value {
                     },
                     "findings": r.findings.iter().map(|f| json!({
                         "check": f.check,
-                        "verdict": f.verdict,
+                        "verdict": f.verdict.as_str(),
                         "pointer": f.pointer,
                         "message": f.message,
                     })).collect::<Vec<_>>(),

@@ -75,13 +75,9 @@ fn is_uuid(text: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
-/// The first error the validator reports for `instance`, with its instance path.
-pub fn first_error(validator: &Validator, instance: &Value) -> Option<String> {
-    first_error_kind(validator, instance).map(|(message, _)| message)
-}
-
-/// [`first_error`], with whether it is an `enum` or `const` error.
-pub fn first_error_kind(validator: &Validator, instance: &Value) -> Option<(String, bool)> {
+/// The first error the validator reports for `instance`, with its instance path, and
+/// whether it is an `enum` or `const` error.
+pub fn first_error(validator: &Validator, instance: &Value) -> Option<(String, bool)> {
     let error = validator.iter_errors(instance).next()?;
     let is_enum = matches!(
         error.kind(),

@@ -97,7 +97,7 @@ impl<'a> Synth<'a> {
                         continue;
                     }
                     if let Some(mut value) = self.at(&member, depth + 1) {
-                        self.tag(&pointer, map, &member, &mut value);
+                        self.tag(map, &member, &mut value);
                         return Some(value);
                     }
                 }
@@ -125,7 +125,7 @@ impl<'a> Synth<'a> {
     }
 
     /// Sets a discriminator's property to the tag that names `member`.
-    fn tag(&self, union: &str, map: &Map<String, Value>, member: &str, value: &mut Value) {
+    fn tag(&self, map: &Map<String, Value>, member: &str, value: &mut Value) {
         let Some(discriminator) = map.get("discriminator") else {
             return;
         };
@@ -151,7 +151,6 @@ impl<'a> Synth<'a> {
         if let Value::Object(object) = value {
             object.insert(property.to_owned(), Value::from(tag));
         }
-        let _ = union;
     }
 
     fn all_of(
@@ -441,6 +440,9 @@ fn distinct(value: Value, i: usize) -> Value {
     }
 }
 
+/// The label's end for an enum's variant with a value the enum does not list.
+pub const ENUM_MISS: &str = "enum: a value not listed";
+
 /// The label's end for a required property that is `readOnly` or `writeOnly`.
 pub const REQUIRED_ONE_WAY: &str = "(read-only or write-only)";
 
@@ -606,10 +608,7 @@ fn probe(
         }
     }
     if map.get("enum").is_some() {
-        out.push((
-            label("enum: a value not listed"),
-            json!("not-a-listed-value"),
-        ));
+        out.push((label(ENUM_MISS), json!("not-a-listed-value")));
     }
     // Objects: required set, unknown properties.
     if let Value::Object(object) = base {
