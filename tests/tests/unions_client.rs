@@ -2,7 +2,10 @@
 //! `anyOf`/`oneOf` (first listed variant that fits), a nullable variant, and `allOf`
 //! merging. The snapshot shows the code; these tests show what it does with JSON.
 
-use fixture_unions::types::{Cat, Dog, Holder, IdOrName, MaybeCat, NamedPet, Pet};
+use fixture_unions::types::{
+    Cat, Dog, Holder, IdOrName, MaybeCat, NamedPet, Pet, Point, RepoScopeScope, Scope,
+    UserScopeScope,
+};
 use serde_json::json;
 
 fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
@@ -98,4 +101,46 @@ fn union_payloads_are_the_component_types() {
         serde_json::to_value(&dog).unwrap()
     );
     let _: fn(Cat) -> Pet = |cat| Pet::Cat(Box::new(cat));
+}
+
+#[test]
+fn an_untagged_union_prefers_the_variant_that_lists_the_enum_value() {
+    // UserScope fits `repo` too (as an `Unknown` scope), but RepoScope lists it: a body
+    // decoded the old way (first that fits) was then refused when sent (GitHub's
+    // billing budgets, found by conformance).
+    let scope: Scope = parse(json!({"scope": "repo", "repo": "octo/cat"})).unwrap();
+    assert!(
+        matches!(&scope, Scope::RepoScope(repo) if repo.scope == RepoScopeScope::Repo),
+        "{scope:?}"
+    );
+    let scope: Scope = parse(json!({"scope": "org"})).unwrap();
+    assert!(
+        matches!(&scope, Scope::UserScope(user) if user.scope == UserScopeScope::Org),
+        "{scope:?}"
+    );
+    // Listed by neither: the first variant that fits, holding the value as `Unknown`.
+    let scope: Scope = parse(json!({"scope": "moon"})).unwrap();
+    assert!(
+        matches!(&scope, Scope::UserScope(user) if user.scope.as_str() == "moon"),
+        "{scope:?}"
+    );
+}
+
+#[test]
+fn an_untagged_union_prefers_the_variant_that_keeps_every_property() {
+    // Flat fits {x, y} by ignoring `y`; Spatial keeps it, so the value round-trips.
+    let value = json!({"x": 1.5, "y": 2});
+    let point: Point = parse(value.clone()).unwrap();
+    assert!(matches!(point, Point::Spatial(_)), "{point:?}");
+    assert_eq!(
+        serde_json::to_value(&point).unwrap(),
+        json!({"x": 1.5, "y": 2.0})
+    );
+    let point: Point = parse(json!({"x": 1})).unwrap();
+    assert!(matches!(point, Point::Flat(_)), "{point:?}");
+    let error = parse::<Point>(json!({"y": 1})).expect_err("x is required by both");
+    assert!(
+        error.contains("Flat") && error.contains("Spatial"),
+        "{error}"
+    );
 }

@@ -644,13 +644,15 @@ fn union_def(
         return quote! {
             #docs
             ///
-            /// Untagged: deserializing tries the variants in order and takes the first that fits.
-            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            /// Untagged: deserializing tries the variants in order and takes the first that
+            /// keeps the whole value with only listed enum values (else the first that fits).
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants(#types),)*
             }
+            crate::runtime::values::untagged_union!(#name { #(#variants),* });
         };
     };
     let property_lit = lit(property);

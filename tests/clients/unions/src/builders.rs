@@ -31,6 +31,15 @@ impl Dog {
     }
 }
 
+impl Flat {
+    /// A `Flat` from its required properties.
+    pub fn new(x: f64) -> Self {
+        Self {
+            x,
+        }
+    }
+}
+
 impl Holder {
     /// A `Holder` from its required properties.
     pub fn new(maybe: Option<MaybeCat>) -> Self {
@@ -53,5 +62,39 @@ impl NamedPet {
     pub fn with_good(mut self, good: bool) -> Self {
         self.good = Some(good);
         self
+    }
+}
+
+impl RepoScope {
+    /// A `RepoScope` from its required properties.
+    pub fn new(scope: RepoScopeScope) -> Self {
+        Self {
+            scope,
+            repo: None,
+        }
+    }
+    /// Sets [`repo`](Self::repo).
+    pub fn with_repo(mut self, repo: impl Into<String>) -> Self {
+        self.repo = Some(repo.into());
+        self
+    }
+}
+
+impl Spatial {
+    /// A `Spatial` from its required properties.
+    pub fn new(x: f64, y: f64) -> Self {
+        Self {
+            x,
+            y,
+        }
+    }
+}
+
+impl UserScope {
+    /// A `UserScope` from its required properties.
+    pub fn new(scope: UserScopeScope) -> Self {
+        Self {
+            scope,
+        }
     }
 }

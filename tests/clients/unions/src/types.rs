@@ -35,6 +35,20 @@ model::serde_impls! {
     unknown: ignore
 }
 
+/// Spec: `#/components/schemas/Flat`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Flat {
+    pub x: f64,
+}
+
+model::serde_impls! {
+    Flat {
+        x: "x" required,
+    }
+    unknown: ignore
+}
+
 /// Spec: `#/components/schemas/Holder`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -51,8 +65,9 @@ model::serde_impls! {
 
 /// Spec: `#/components/schemas/IdOrName`
 ///
-/// Untagged: deserializing tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum IdOrName {
@@ -60,16 +75,21 @@ pub enum IdOrName {
     String(String),
 }
 
+crate::runtime::values::untagged_union!(IdOrName { Integer, String });
+
 /// Spec: `#/components/schemas/MaybeCat`
 ///
-/// Untagged: deserializing tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum MaybeCat {
     Cat(Box<Cat>),
     Variant1(::serde_json::Map<String, ::serde_json::Value>),
 }
+
+crate::runtime::values::untagged_union!(MaybeCat { Cat, Variant1 });
 
 /// Spec: `#/components/schemas/NamedPet`
 #[derive(Debug, Clone, PartialEq)]
@@ -133,3 +153,111 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         }
     }
 }
+
+/// Spec: `#/components/schemas/Point`
+///
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Point {
+    Flat(Box<Flat>),
+    Spatial(Box<Spatial>),
+}
+
+crate::runtime::values::untagged_union!(Point { Flat, Spatial });
+
+/// Spec: `#/components/schemas/RepoScope`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RepoScope {
+    pub scope: RepoScopeScope,
+    pub repo: Option<String>,
+}
+
+model::serde_impls! {
+    RepoScope {
+        scope: "scope" required,
+        repo: "repo" optional,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/RepoScope/properties/scope`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RepoScopeScope {
+    /// `repo`
+    Repo,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(RepoScopeScope { Repo => "repo" });
+
+/// Spec: `#/components/schemas/Scope`
+///
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Scope {
+    UserScope(Box<UserScope>),
+    RepoScope(Box<RepoScope>),
+}
+
+crate::runtime::values::untagged_union!(Scope { UserScope, RepoScope });
+
+/// Spec: `#/components/schemas/Spatial`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Spatial {
+    pub x: f64,
+    pub y: f64,
+}
+
+model::serde_impls! {
+    Spatial {
+        x: "x" required,
+        y: "y" required,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/UserScope`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UserScope {
+    pub scope: UserScopeScope,
+}
+
+model::serde_impls! {
+    UserScope {
+        scope: "scope" required,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/UserScope/properties/scope`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserScopeScope {
+    /// `user`
+    User,
+    /// `org`
+    Org,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(UserScopeScope { User => "user", Org => "org" });

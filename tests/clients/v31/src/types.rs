@@ -164,14 +164,17 @@ pub type TypesCount = crate::runtime::Checked<i64, TypesCountRule>;
 
 /// Spec: `#/components/schemas/Types/properties/either`
 ///
-/// Untagged: deserializing tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum TypesEither {
     String(String),
     Integer(i64),
 }
+
+crate::runtime::values::untagged_union!(TypesEither { String, Integer });
 
 /// Checked against the spec's constraints for `named`.
 ///

@@ -37,11 +37,7 @@ thread_local! {
 /// and returns with its result a violation at `path` for every `Unknown` enum value it
 /// serialized: the spec does not allow those in a request.
 pub fn refuse_unlisted<R>(path: &str, encode: impl FnOnce() -> R) -> (R, Vec<Violation>) {
-    let outer = UNLISTED.with(|cell| cell.replace(Some(Vec::new())));
-    let result = encode();
-    let found = UNLISTED
-        .with(|cell| cell.replace(outer))
-        .unwrap_or_default();
+    let (result, found) = capture_unlisted(encode);
     let violations = found
         .into_iter()
         .map(|message| Violation {
@@ -118,6 +114,90 @@ pub fn discriminator(value: &::serde_json::Value, property: &str) -> Result<Stri
         Some(other) => Ok(other.to_string()),
         None => Err(format!("missing discriminator property `{property}`")),
     }
+}
+
+/// Decodes the payload of one variant of an untagged union `T`.
+pub type VariantDecoder<T> = fn(&::serde_json::Value) -> Result<T, ::serde_json::Error>;
+
+/// Deserializes an untagged union (`oneOf`/`anyOf` without a discriminator) from its
+/// JSON: each variant is tried in order, and the first that keeps the whole value (it
+/// serializes back to the same JSON) with only values the spec lists wins. Failing that,
+/// the first that keeps the whole value, then the first without unlisted values, then the
+/// first that fits. So a later variant that declares a property, or lists an enum value,
+/// is not shadowed by an earlier, looser one that would drop or misread it.
+pub fn deserialize_untagged<T: ::serde::Serialize>(
+    value: &::serde_json::Value,
+    name: &str,
+    variants: &[(&str, VariantDecoder<T>)],
+) -> Result<T, String> {
+    let mut best: Option<(u8, T)> = None;
+    let mut errors = Vec::new();
+    for (variant, decode) in variants {
+        let candidate = match decode(value) {
+            Ok(candidate) => candidate,
+            Err(error) => {
+                errors.push(format!("{variant}: {error}"));
+                continue;
+            }
+        };
+        let (back, unlisted) = capture_unlisted(|| ::serde_json::to_value(&candidate));
+        let whole = back.is_ok_and(|back| keeps(value, &back));
+        let score = u8::from(whole) * 2 + u8::from(unlisted.is_empty());
+        if score == 3 {
+            return Ok(candidate);
+        }
+        if best.as_ref().is_none_or(|(kept, _)| score > *kept) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate).ok_or_else(|| {
+        format!(
+            "data did not match any variant of untagged enum {name} ({})",
+            errors.join("; ")
+        )
+    })
+}
+
+/// Decodes `value` as the payload of the union variant `wrap` builds.
+#[doc(hidden)]
+pub fn decode_variant<T: ::serde::de::DeserializeOwned, U>(
+    value: &::serde_json::Value,
+    wrap: fn(T) -> U,
+) -> Result<U, ::serde_json::Error> {
+    T::deserialize(value).map(wrap)
+}
+
+/// True when `output` (a decoded value serialized back) holds everything of `input`:
+/// numbers equal by value (`1` and `1.0`), a `null` member may be left out, and keys
+/// `output` adds (defaults) do not count.
+fn keeps(input: &::serde_json::Value, output: &::serde_json::Value) -> bool {
+    use ::serde_json::Value;
+    match (input, output) {
+        (Value::Object(input), Value::Object(output)) => {
+            input.iter().all(|(key, value)| match output.get(key) {
+                Some(kept) => keeps(value, kept),
+                None => value.is_null(),
+            })
+        }
+        (Value::Array(input), Value::Array(output)) => {
+            input.len() == output.len() && input.iter().zip(output).all(|(a, b)| keeps(a, b))
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            a == b || matches!((a.as_f64(), b.as_f64()), (Some(a), Some(b)) if a == b)
+        }
+        _ => input == output,
+    }
+}
+
+/// Runs `serialize` and returns with its result the messages of the `Unknown` enum
+/// values it serialized.
+fn capture_unlisted<R>(serialize: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = UNLISTED.with(|cell| cell.replace(Some(Vec::new())));
+    let result = serialize();
+    let found = UNLISTED
+        .with(|cell| cell.replace(outer))
+        .unwrap_or_default();
+    (result, found)
 }
 
 /// Deserializes a generated enum: `known` maps a listed value to its variant; any other
@@ -219,3 +299,22 @@ macro_rules! integer_enum {
     };
 }
 pub use crate::integer_enum;
+
+/// Implements `Deserialize` for a generated untagged union through
+/// [`deserialize_untagged`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! untagged_union {
+    ($name:ident { $($variant:ident),* $(,)? }) => {
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                $crate::values::deserialize_untagged(&value, stringify!($name), &[
+                    $((stringify!($variant), |value| $crate::values::decode_variant(value, Self::$variant)),)*
+                ])
+                .map_err(::serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub use crate::untagged_union;
