@@ -33,6 +33,10 @@ use diag::Diagnostics;
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime/src/lib.rs", include_str!("../runtime/src/lib.rs")),
     (
+        "runtime/src/decode.rs",
+        include_str!("../runtime/src/decode.rs"),
+    ),
+    (
         "runtime/src/encoding.rs",
         include_str!("../runtime/src/encoding.rs"),
     ),

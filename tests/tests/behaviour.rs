@@ -1,7 +1,7 @@
 //! The seed spec's `minItems: 6` on `clipIds`, enforced everywhere: a value with 5 clip
 //! ids cannot be constructed, deserialized or sent; 6 are accepted.
 
-use mountsea_suno::runtime::http::decode_json;
+use mountsea_suno::runtime::decode_json;
 use mountsea_suno::types::{CreateCustomModelDto, CreateCustomModelDtoClipIds, TaskIdDto};
 
 fn ids(n: usize) -> Vec<String> {

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use fixture_constraints::runtime::http::decode_json;
+use fixture_constraints::runtime::decode_json;
 use fixture_constraints::runtime::{Checked, ValidationError};
 use fixture_constraints::types::{
     Email, Limits, LimitsCode, LimitsColor, LimitsCount, LimitsLevel, LimitsRatio, LimitsScores,

@@ -141,8 +141,9 @@ fn fixture_crates_compile_without_warnings() {
         std::fs::copy(&lock, scratch.join("Cargo.lock")).expect("copy lock file");
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    // The default build, then with every feature (`builders`): both compile cleanly.
-    for features in [None, Some("--all-features")] {
+    // The default build, with every feature (`builders`), and the models alone (no
+    // `client`): all compile cleanly.
+    for features in [None, Some("--all-features"), Some("--no-default-features")] {
         let output = Command::new(&cargo)
             .args(["check", "--workspace", "--quiet", "--message-format=short"])
             .args(features)

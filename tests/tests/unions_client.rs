@@ -9,7 +9,7 @@ use fixture_unions::types::{
 use serde_json::json;
 
 fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
-    fixture_unions::runtime::http::decode_json::<T>(value.to_string().as_bytes())
+    fixture_unions::runtime::decode_json::<T>(value.to_string().as_bytes())
 }
 
 #[test]

@@ -9,7 +9,7 @@ fn minimal() -> serde_json::Value {
 }
 
 fn parse(value: serde_json::Value) -> Result<Types, String> {
-    fixture_v31::runtime::http::decode_json::<Types>(value.to_string().as_bytes())
+    fixture_v31::runtime::decode_json::<Types>(value.to_string().as_bytes())
 }
 
 #[test]

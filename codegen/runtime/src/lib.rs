@@ -5,15 +5,26 @@
 //! sources copied verbatim from the generator's `codegen/runtime/src/`), so it depends on
 //! nothing of the generator's. It is a crate of its own, not a module of the client, so
 //! that a build of the client, re-checked after every regeneration, does not re-check it.
+//!
+//! Two halves: the models' (`decode`, `model`, `pattern`, `validate`, `values`), which
+//! needs only serde and builds for any target, and the HTTP client's (`encoding`, `error`,
+//! `http`: reqwest, tokio), behind the `client` feature.
 
+pub mod decode;
+#[cfg(feature = "client")]
 pub mod encoding;
+#[cfg(feature = "client")]
 pub mod error;
+#[cfg(feature = "client")]
 pub mod http;
 pub mod model;
 pub mod pattern;
 pub mod validate;
 pub mod values;
 
+pub use decode::decode_json;
+#[cfg(feature = "client")]
 pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
+#[cfg(feature = "client")]
 pub use http::{CallFuture, ClientCore, Credential, Endpoint, RequestOptions, RetryPolicy, Secret};
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};

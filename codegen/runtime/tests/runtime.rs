@@ -17,10 +17,11 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use runtime::decode_json;
 use runtime::encoding::{form_pairs, header_value, path_param, query_param, to_text, Style};
 use runtime::http::{
-    decode_json, retry_after, ApiKeyLocation, Body, MultipartPart, Operation, PartValue,
-    RawResponse, Request, SchemeKind, SecurityScheme, MAX_RETRY_AFTER,
+    retry_after, ApiKeyLocation, Body, MultipartPart, Operation, PartValue, RawResponse, Request,
+    SchemeKind, SecurityScheme, MAX_RETRY_AFTER,
 };
 use runtime::{
     Checked, Checker, ClientCore, Credential, Error, ErrorKind, RequestOptions, ResponseValue,

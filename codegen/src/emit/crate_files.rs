@@ -23,9 +23,9 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     if api.uses.chrono {
         out.push_str("chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n");
     }
-    out.push_str(REQWEST);
+    out.push_str(&optional(REQWEST));
     out.push_str(&format!(
-        "runtime = {{ package = {}, path = \"runtime\" }}\n",
+        "runtime = {{ package = {}, path = \"runtime\", default-features = false }}\n",
         toml_string(&runtime_crate_name(options)),
     ));
     out.push_str("serde = { version = \"1\", features = [\"derive\"] }\n");
@@ -35,9 +35,11 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     }
     let builders = super::BuildersModule::needed(api);
     let serde_params = !api.operations.is_empty();
-    if builders || serde_params {
-        out.push_str("\n[features]\n");
-    }
+    out.push_str("\n[features]\n");
+    out.push_str("default = [\"client\"]\n");
+    out.push_str(
+        "# The HTTP client (reqwest, tokio). Without it (`default-features = false`) the models and their validation build alone, for any target.\nclient = [\"dep:reqwest\", \"runtime/client\"]\n",
+    );
     if builders {
         out.push_str(
             "# Constructors of the types the API only sends back, for tests and mocks.\nbuilders = []\n",
@@ -65,24 +67,33 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     let mut out = package_section(header, &runtime_crate_name(options), options, &description);
     out.push_str("\n[dependencies]\n");
     out.push_str("base64 = \"0.22\"\n");
-    out.push_str("bytes = \"1\"\n");
+    out.push_str("bytes = { version = \"1\", optional = true }\n");
     out.push_str(
         "erased-serde = { version = \"0.4\", default-features = false, features = [\"std\"] }\n",
     );
-    out.push_str("fastrand = \"2\"\n");
-    out.push_str("httpdate = \"1\"\n");
-    out.push_str("percent-encoding = \"2\"\n");
+    out.push_str("fastrand = { version = \"2\", optional = true }\n");
+    out.push_str("httpdate = { version = \"1\", optional = true }\n");
+    out.push_str("percent-encoding = { version = \"2\", optional = true }\n");
     out.push_str("regex = { version = \"1\", default-features = false, features = [\"std\"] }\n");
     out.push_str("regress = \"0.12\"\n");
-    out.push_str(REQWEST);
+    out.push_str(&optional(REQWEST));
     out.push_str("serde = \"1\"\n");
     out.push_str("serde_json = \"1\"\n");
     out.push_str("serde_path_to_error = \"0.1\"\n");
-    out.push_str("tokio = { version = \"1\", features = [\"time\"] }\n");
+    out.push_str("tokio = { version = \"1\", features = [\"time\"], optional = true }\n");
     out.push_str(
-        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"] }\n",
+        "tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
+    out.push_str("\n[features]\n");
+    out.push_str("default = [\"client\"]\n");
+    out.push_str("# The HTTP half (reqwest, tokio); without it the models' half builds alone, for any target.\n");
+    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n");
     out
+}
+
+/// A dependency line made optional (`{ ..., optional = true }`).
+fn optional(line: &str) -> String {
+    line.trim_end().trim_end_matches('}').trim_end().to_owned() + ", optional = true }\n"
 }
 
 /// The runtime crate's package name: the client's with `-runtime`, so two generated
@@ -192,6 +203,7 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         ));
     }
     reexports.push(quote!(
+        #[cfg(feature = "client")]
         pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
     ));
     reexports.push(quote!(
@@ -215,15 +227,18 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         #inner_docs
         #![forbid(unsafe_code)]
         #builders
+        #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
         pub use ::runtime;
         #[rustfmt::skip]
         pub mod types;
         #(#reexports)*
+        #[cfg(feature = "client")]
         pub use client::{Call, Client, DEFAULT_BASE_URL};
-        pub use runtime::{Checked, Error, ErrorKind, ResponseValue};
-        pub use runtime::{RequestOptions, RetryPolicy, ValidationError};
+        pub use runtime::{Checked, ValidationError};
+        #[cfg(feature = "client")]
+        pub use runtime::{Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy};
     }
 }
 
@@ -274,6 +289,14 @@ mod tests {
         assert!(emitted.contains("name = \"pets-runtime\""), "{emitted}");
         let own = include_str!("../../runtime/Cargo.toml");
         assert_eq!(dependency_names(&emitted), dependency_names(own));
+        let client_feature = |manifest: &str| {
+            manifest
+                .lines()
+                .find(|line| line.starts_with("client = "))
+                .map(str::to_owned)
+        };
+        assert!(client_feature(own).is_some());
+        assert_eq!(client_feature(&emitted), client_feature(own));
         assert!(dependency_names(own).contains(&"erased-serde".to_owned()));
     }
 }

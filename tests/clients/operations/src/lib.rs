@@ -26,6 +26,7 @@
 #[rustfmt::skip]
 mod builders;
 
+#[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
 
@@ -35,8 +36,11 @@ pub use ::runtime;
 pub mod types;
 
 pub use ::bytes::{self, Bytes};
+#[cfg(feature = "client")]
 pub use ::reqwest::{self, header::HeaderMap, Method, StatusCode};
 pub use ::serde_json::{self, Value};
+#[cfg(feature = "client")]
 pub use client::{Call, Client, DEFAULT_BASE_URL};
-pub use runtime::{Checked, Error, ErrorKind, ResponseValue};
-pub use runtime::{RequestOptions, RetryPolicy, ValidationError};
+pub use runtime::{Checked, ValidationError};
+#[cfg(feature = "client")]
+pub use runtime::{Error, ErrorKind, RequestOptions, ResponseValue, RetryPolicy};
