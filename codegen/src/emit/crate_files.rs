@@ -80,14 +80,21 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str("serde = \"1\"\n");
     out.push_str("serde_json = \"1\"\n");
     out.push_str("serde_path_to_error = \"0.1\"\n");
-    out.push_str("tokio = { version = \"1\", features = [\"time\"], optional = true }\n");
     out.push_str(
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
+    out.push_str("\n[target.'cfg(not(target_arch = \"wasm32\"))'.dependencies]\n");
+    out.push_str("tokio = { version = \"1\", features = [\"time\"], optional = true }\n");
+    out.push_str("\n# In the browser: its clocks and timers (std's panic there, tokio has no timer there).\n");
+    out.push_str("[target.'cfg(target_arch = \"wasm32\")'.dependencies]\n");
+    out.push_str(
+        "gloo-timers = { version = \"0.3\", features = [\"futures\"], optional = true }\n",
+    );
+    out.push_str("web-time = { version = \"1\", optional = true }\n");
     out.push_str("\n[features]\n");
     out.push_str("default = [\"client\"]\n");
     out.push_str("# The HTTP half (reqwest, tokio); without it the models' half builds alone, for any target.\n");
-    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\"]\n");
+    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\", \"dep:web-time\"]\n");
     out
 }
 

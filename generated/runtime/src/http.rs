@@ -14,7 +14,12 @@
 use ::std::collections::BTreeMap;
 use ::std::fmt;
 use ::std::sync::Arc;
-use ::std::time::{Duration, Instant, SystemTime};
+#[cfg(not(target_arch = "wasm32"))]
+use ::std::time::Instant;
+use ::std::time::{Duration, SystemTime};
+// `std`'s clock panics on wasm32-unknown-unknown; the browser's, with the same API.
+#[cfg(target_arch = "wasm32")]
+use ::web_time::Instant;
 
 use ::bytes::Bytes;
 use ::percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
@@ -41,8 +46,15 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// The future a call becomes when `.await`ed (`IntoFuture`): the decoded response or
 /// the error. It is `Send`, so it can be spawned, and borrows only the client.
+#[cfg(not(target_arch = "wasm32"))]
 pub type CallFuture<'a, T, E> = ::std::pin::Pin<
     Box<dyn ::std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + Send + 'a>,
+>;
+/// The future a call becomes when `.await`ed (`IntoFuture`): the decoded response or
+/// the error. In the browser (wasm32) it is not `Send`: the fetch API's futures are not.
+#[cfg(target_arch = "wasm32")]
+pub type CallFuture<'a, T, E> = ::std::pin::Pin<
+    Box<dyn ::std::future::Future<Output = Result<ResponseValue<T>, Error<E>>> + 'a>,
 >;
 
 /// A secret string (token, password, API key): `Debug` and `Display` print `***`,
@@ -1044,7 +1056,7 @@ impl ClientCore {
                         };
                     let delay = retry.then(|| {
                         let asked = matches!(status, 429 | 503)
-                            .then(|| retry_after(&response.headers, SystemTime::now()))
+                            .then(|| retry_after(&response.headers, now()))
                             .flatten();
                         asked.unwrap_or_else(|| backoff(policy, attempt))
                     });
@@ -1082,7 +1094,7 @@ impl ClientCore {
                 }
                 Err(Failure::Transport(source)) => {
                     let retry =
-                        !last && !source.is_builder() && (source.is_connect() || may_replay);
+                        !last && !source.is_builder() && (is_connect_error(&source) || may_replay);
                     let delay = retry.then(|| backoff(policy, attempt));
                     ::tracing::debug!(
                         attempt,
@@ -1102,7 +1114,7 @@ impl ClientCore {
                     }
                 }
             };
-            ::tokio::time::sleep(delay).await;
+            sleep(delay).await;
         }
     }
 
@@ -1130,7 +1142,7 @@ impl ClientCore {
             let error = error.without_url();
             if error.is_timeout() {
                 Failure::Timeout {
-                    before_sending: error.is_connect(),
+                    before_sending: is_connect_error(&error),
                 }
             } else {
                 Failure::Transport(error)
@@ -1152,12 +1164,55 @@ impl fmt::Debug for ClientCore {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn build_http_client(connect_timeout: Duration) -> ::reqwest::Client {
     ::reqwest::Client::builder()
         .use_rustls_tls()
         .connect_timeout(connect_timeout)
         .build()
         .expect("the HTTP client (TLS backend) could not be initialised")
+}
+
+/// In the browser, `fetch` does TLS and connecting: no connect timeout of our own.
+#[cfg(target_arch = "wasm32")]
+fn build_http_client(_connect_timeout: Duration) -> ::reqwest::Client {
+    ::reqwest::Client::new()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+async fn sleep(delay: Duration) {
+    ::tokio::time::sleep(delay).await;
+}
+
+/// The browser's timer (no tokio runtime there).
+#[cfg(target_arch = "wasm32")]
+async fn sleep(delay: Duration) {
+    ::gloo_timers::future::sleep(delay).await;
+}
+
+/// The wall clock (in the browser through `web-time`: `SystemTime::now` panics there).
+fn now() -> SystemTime {
+    #[cfg(not(target_arch = "wasm32"))]
+    return SystemTime::now();
+    #[cfg(target_arch = "wasm32")]
+    {
+        let since_epoch = ::web_time::SystemTime::now()
+            .duration_since(::web_time::UNIX_EPOCH)
+            .unwrap_or_default();
+        SystemTime::UNIX_EPOCH + since_epoch
+    }
+}
+
+/// Whether a transport error happened while connecting (reqwest cannot tell in the
+/// browser: there, never).
+pub(crate) fn is_connect_error(error: &::reqwest::Error) -> bool {
+    #[cfg(not(target_arch = "wasm32"))]
+    return error.is_connect();
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = error;
+        false
+    }
 }
 
 /// The timeout and retry settings of one call (the client's, or the call's own).
@@ -1232,11 +1287,14 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<::reqwest::multipart::Form,
                 filename,
                 content_type,
             } => {
-                let mut built = Part::stream_with_length(
+                #[cfg(not(target_arch = "wasm32"))]
+                let built = Part::stream_with_length(
                     ::reqwest::Body::from(data.clone()),
                     data.len() as u64,
-                )
-                .mime_str(
+                );
+                #[cfg(target_arch = "wasm32")]
+                let built = Part::bytes(data.to_vec());
+                let mut built = built.mime_str(
                     content_type
                         .as_deref()
                         .unwrap_or("application/octet-stream"),

@@ -233,7 +233,7 @@ impl<E> Error<E> {
 
     /// Whether the call failed to connect to the server.
     pub fn is_connect(&self) -> bool {
-        matches!(&self.kind, ErrorKind::Transport { source, .. } if source.is_connect())
+        matches!(&self.kind, ErrorKind::Transport { source, .. } if crate::http::is_connect_error(source))
     }
 
     /// Whether trying the same call again later may succeed: a timeout, a failed
@@ -242,7 +242,9 @@ impl<E> Error<E> {
     pub fn is_retryable(&self) -> bool {
         match &self.kind {
             ErrorKind::Timeout { .. } => true,
-            ErrorKind::Transport { source, .. } => source.is_connect() || source.is_timeout(),
+            ErrorKind::Transport { source, .. } => {
+                crate::http::is_connect_error(source) || source.is_timeout()
+            }
             _ => self
                 .status()
                 .is_some_and(|status| matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)),

@@ -1,5 +1,6 @@
-//! The generated crate without its `client` feature: the models and their validation
-//! build alone, with no reqwest and no tokio, and for `wasm32-unknown-unknown`.
+//! The generated crate's features and targets: without `client` the models and their
+//! validation build alone, with no reqwest and no tokio; both builds check for
+//! `wasm32-unknown-unknown` (the client through the browser's fetch, timers and clock).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -43,8 +44,8 @@ fn without_the_client_feature_the_seed_crate_depends_on_neither_reqwest_nor_toki
     assert!(String::from_utf8_lossy(&output.stdout).contains("reqwest "));
 }
 
-#[test]
-fn the_seed_models_check_for_wasm32() {
+/// `cargo check` of the seed crate for wasm32 with `features` (warnings denied).
+fn check_for_wasm32(features: &[&str]) {
     // The target comes with the toolchain's own installer (a no-op when present).
     let rustup = Command::new("rustup")
         .args(["target", "add", "wasm32-unknown-unknown"])
@@ -57,8 +58,8 @@ fn the_seed_models_check_for_wasm32() {
     );
     let output = cargo()
         .args(["check", "--locked", "--quiet", "--message-format=short"])
-        .args(["-p", "mountsea-suno", "--no-default-features"])
-        .args(["--target", "wasm32-unknown-unknown"])
+        .args(["-p", "mountsea-suno", "--target", "wasm32-unknown-unknown"])
+        .args(features)
         .env("CARGO_TARGET_DIR", root().join("target/wasm-target"))
         .env("RUSTFLAGS", "-D warnings")
         .output()
@@ -66,7 +67,13 @@ fn the_seed_models_check_for_wasm32() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "wasm32 check of the models failed:\n{stderr}"
+        "wasm32 check ({features:?}) failed:\n{stderr}"
     );
     assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn the_seed_crate_checks_for_wasm32_with_and_without_the_client() {
+    check_for_wasm32(&["--no-default-features"]);
+    check_for_wasm32(&[]);
 }
