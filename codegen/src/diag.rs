@@ -30,6 +30,9 @@ pub struct Diagnostic {
     /// Where in the source text; filled in by [`Diagnostics::locate`] or known up front
     /// (syntax errors).
     pub location: Option<LineCol>,
+    /// The file the problem is in when it is not the spec (an overlay, a generator
+    /// config, a file a `$ref` points to); `None` for the spec itself.
+    pub file: Option<String>,
 }
 
 impl Diagnostic {
@@ -40,6 +43,7 @@ impl Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
             location: None,
+            file: None,
         }
     }
 
@@ -53,6 +57,7 @@ impl Diagnostic {
 
     /// Renders the diagnostic as one line: `file:line:col: error: #/pointer: message`.
     pub fn render(&self, file: &str) -> String {
+        let file = self.file.as_deref().unwrap_or(file);
         let severity = match self.level {
             Level::Warning => "warning",
             Level::Error => "error",
@@ -61,6 +66,10 @@ impl Diagnostic {
             Some(at) => format!("{file}:{}:{}", at.line, at.column),
             None => file.to_owned(),
         };
+        if self.file.is_some() && self.pointer.is_empty() {
+            // A file that is not JSON-like (the generator config): its line says where.
+            return format!("{place}: {severity}: {}", self.message);
+        }
         format!("{place}: {severity}: #{}: {}", self.pointer, self.message)
     }
 }
@@ -124,6 +133,14 @@ impl Diagnostics {
         }
     }
 
+    /// Names `file` as the source of every diagnostic that names none yet (they were
+    /// found in that file, not in the spec).
+    pub fn in_file(&mut self, file: &str) {
+        for item in &mut self.items {
+            item.file.get_or_insert_with(|| file.to_owned());
+        }
+    }
+
     /// Finds the line and column of every diagnostic that has none yet, then sorts them
     /// by position (deterministic output) and drops exact duplicates.
     pub fn locate(&mut self, text: &str, format: SourceFormat) {
@@ -140,7 +157,7 @@ impl Diagnostics {
             rustc_hash::FxHashMap::default()
         };
         for item in &mut self.items {
-            if item.location.is_none() {
+            if item.location.is_none() && item.file.is_none() {
                 if let Some(at) = batch.get(&item.pointer) {
                     item.location = Some(*at);
                     continue;
@@ -152,8 +169,9 @@ impl Diagnostics {
         }
         self.items.sort_by(|a, b| {
             let key = |d: &Diagnostic| d.location.map(|at| (at.line, at.column));
-            key(a)
-                .cmp(&key(b))
+            a.file
+                .cmp(&b.file)
+                .then_with(|| key(a).cmp(&key(b)))
                 .then_with(|| a.pointer.cmp(&b.pointer))
                 .then_with(|| a.message.cmp(&b.message))
         });

@@ -97,6 +97,8 @@ pub struct TypeDef {
     /// send it, so its constructors are part of the default API. Types that are only
     /// received (responses, webhook payloads) get theirs behind the `builders` feature.
     pub sent: bool,
+    /// Derives the generator config adds (`Hash`, `serde_with::...`), as paths.
+    pub derives: Vec<String>,
 }
 
 /// What a named type is used for.
@@ -278,6 +280,9 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
     /// A value checked against a rule: `Checked<T, Rule>`.
     Checked(Box<TypeRef>, RuleId),
+    /// A type of the user's, by path (`time::OffsetDateTime`), mapped in the generator
+    /// config: it brings its own serde and its own checks.
+    User(String),
 }
 
 impl TypeRef {
@@ -285,7 +290,7 @@ impl TypeRef {
     pub fn for_each_named(&self, visit: &mut impl FnMut(TypeId)) {
         match self {
             TypeRef::Named(id) => visit(*id),
-            TypeRef::Prim(_) => {}
+            TypeRef::Prim(_) | TypeRef::User(_) => {}
             TypeRef::Vec(inner)
             | TypeRef::Map(inner)
             | TypeRef::Option(inner)

@@ -10,6 +10,7 @@
 //! Nothing here touches the file system or the network: the `xtask` front end writes or
 //! checks the files.
 
+mod config;
 pub mod diag;
 pub mod diff;
 mod emit;
@@ -18,13 +19,16 @@ mod load;
 mod locate;
 mod lower;
 mod names;
+mod overlay;
 pub mod pointer;
 mod refs;
 mod render;
 mod schema;
 pub mod source;
 
+pub use config::ConfigFile;
 pub use load::parse_tree;
+pub use overlay::OverlayFile;
 
 use diag::Diagnostics;
 
@@ -82,6 +86,9 @@ pub struct Options {
     pub command: String,
     /// Add an empty `[workspace]` so the crate builds wherever it is written.
     pub standalone: bool,
+    /// More `[dependencies]` lines (`name = value`), for the user types a generator
+    /// config maps schemas to.
+    pub dependencies: Vec<String>,
 }
 
 impl Options {
@@ -93,6 +100,7 @@ impl Options {
             spec_name: spec_name.into(),
             command: "cargo xtask codegen".to_owned(),
             standalone: false,
+            dependencies: Vec::new(),
         }
     }
 }
@@ -128,16 +136,45 @@ pub struct Stats {
     pub rules: usize,
 }
 
+/// What a generation reads besides the spec: the user's overrides, kept in files of
+/// their own beside the provider's spec, applied before anything else reads it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides<'a> {
+    /// An OpenAPI Overlay (1.0 or 1.1) applied to the spec's tree first.
+    pub overlay: Option<OverlayFile<'a>>,
+    /// A generator config (`<spec>.codegen.toml`).
+    pub config: Option<ConfigFile<'a>>,
+}
+
+impl Overrides<'_> {
+    fn read_config(&self) -> Result<config::Config, Diagnostics> {
+        self.config
+            .map_or_else(|| Ok(config::Config::default()), config::Config::parse)
+    }
+}
+
 /// Parses and lowers a spec without emitting: the IR plus diagnostics (located).
 fn analyze(
     text: &str,
     format: source::SourceFormat,
+    overlay: Option<OverlayFile<'_>>,
+    config: &config::Config,
 ) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
     let mut timer = Timer::start();
-    let doc = load::load(text, format)?;
-    timer.lap("load");
+    let mut doc = load::load(text, format)?;
+    if let Some(overlay) = overlay {
+        overlay::apply(&mut doc.root, overlay)?;
+        doc.version = load::read_version(&doc.root).map_err(|diagnostic| {
+            let mut all = Diagnostics::new();
+            all.push(diagnostic);
+            all.in_file(overlay.name);
+            all
+        })?;
+    }
     let mut diags = Diagnostics::new();
-    let api = lower::lower(&doc, &mut diags);
+    config.select_operations(&mut doc.root, &mut diags);
+    timer.lap("load");
+    let api = lower::lower(&doc, config, &mut diags);
     timer.lap("lower");
     lower::audit(&api, &mut diags);
     timer.lap("audit");
@@ -174,8 +211,27 @@ impl Timer {
 /// Generates the crate for the spec `text`. Errors (fatal problems) come back located
 /// and sorted; warnings travel with the output.
 pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
+    generate_with(text, options, &Overrides::default())
+}
+
+/// [`generate`] with the user's [`Overrides`] applied to the spec first.
+pub fn generate_with(
+    text: &str,
+    options: &Options,
+    overrides: &Overrides<'_>,
+) -> Result<Output, Diagnostics> {
     let format = source::SourceFormat::detect(&options.spec_name, text);
-    let (api, _doc, diags) = analyze(text, format)?;
+    let config = overrides.read_config()?;
+    let (api, _doc, diags) = analyze(text, format, overrides.overlay, &config)?;
+    let mut options = options.clone();
+    if let Some(name) = &config.package.name {
+        options.crate_name = name.get_ref().clone();
+    }
+    if let Some(version) = &config.package.version {
+        options.crate_version = version.get_ref().clone();
+    }
+    options.dependencies.extend(config.dependency_lines());
+    let options = &options;
     if diags.has_errors() {
         return Err(diags);
     }
@@ -249,22 +305,27 @@ pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
 }
 
 /// Compares two versions of a spec as what they generate ([`diff`]): the file names
-/// decide JSON or YAML and appear in errors. A spec that does not load, or has errors,
-/// comes back as its rendered diagnostics.
+/// decide JSON or YAML and appear in errors; `overrides` apply to both sides (they are
+/// the user's, not the provider's). A spec that does not load, or has errors, comes
+/// back as its rendered diagnostics.
 pub fn diff_texts(
     old_text: &str,
     old_name: &str,
     new_text: &str,
     new_name: &str,
+    overrides: &Overrides<'_>,
 ) -> Result<diff::Report, String> {
-    let old = api_for_diff(old_text, old_name)?;
-    let new = api_for_diff(new_text, new_name)?;
+    let old = api_for_diff(old_text, old_name, overrides)?;
+    let new = api_for_diff(new_text, new_name, overrides)?;
     Ok(diff::diff(&old, &new))
 }
 
-fn api_for_diff(text: &str, name: &str) -> Result<ir::Api, String> {
+fn api_for_diff(text: &str, name: &str, overrides: &Overrides<'_>) -> Result<ir::Api, String> {
     let format = source::SourceFormat::detect(name, text);
-    match analyze(text, format) {
+    let config = overrides
+        .read_config()
+        .map_err(|diags| diags.render(name))?;
+    match analyze(text, format, overrides.overlay, &config) {
         Ok((api, _doc, diags)) if !diags.has_errors() => Ok(api),
         Ok((_, _, diags)) | Err(diags) => Err(diags.render(name)),
     }

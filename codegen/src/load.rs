@@ -150,7 +150,7 @@ fn yaml_key(key: serde_yaml::Value) -> String {
     }
 }
 
-fn read_version(root: &Value) -> Result<SpecVersion, Diagnostic> {
+pub(crate) fn read_version(root: &Value) -> Result<SpecVersion, Diagnostic> {
     let Some(object) = root.as_object() else {
         return Err(Diagnostic::error(
             "",

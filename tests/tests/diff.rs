@@ -30,8 +30,14 @@ fn diff_files(old: &Path, new: &Path) -> Report {
             .unwrap_or("spec")
             .to_owned()
     };
-    codegen::diff_texts(&read(old), &name(old), &read(new), &name(new))
-        .unwrap_or_else(|e| panic!("{} -> {}: {e}", old.display(), new.display()))
+    codegen::diff_texts(
+        &read(old),
+        &name(old),
+        &read(new),
+        &name(new),
+        &Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{} -> {}: {e}", old.display(), new.display()))
 }
 
 fn cases() -> Vec<String> {
@@ -418,11 +424,23 @@ fn summary_fits_the_screen() {
 #[test]
 fn broken_specs_are_errors_not_panics() {
     let seed = read(&workspace_root().join("openapi/suno-custom-model-create.yaml"));
-    let err =
-        codegen::diff_texts("openapi: [", "old.yaml", &seed, "new.yaml").expect_err("broken YAML");
+    let err = codegen::diff_texts(
+        "openapi: [",
+        "old.yaml",
+        &seed,
+        "new.yaml",
+        &Default::default(),
+    )
+    .expect_err("broken YAML");
     assert!(err.contains("old.yaml"), "{err}");
-    let err = codegen::diff_texts(&seed, "old.yaml", "{\"swagger\": \"2.0\"}", "new.json")
-        .expect_err("Swagger 2.0");
+    let err = codegen::diff_texts(
+        &seed,
+        "old.yaml",
+        "{\"swagger\": \"2.0\"}",
+        "new.json",
+        &Default::default(),
+    )
+    .expect_err("Swagger 2.0");
     assert!(err.contains("new.json"), "{err}");
 }
 

@@ -154,7 +154,8 @@ fn codegen_standalone(
     let mut options = codegen::Options::new(file_name.clone(), crate_name);
     options.standalone = true;
     options.command = format!("cargo xtask codegen --spec {file_name}");
-    let output = codegen::generate(&text, &options)
+    let overrides = crate::workspace::OverrideFiles::beside(spec, &spec.display().to_string())?;
+    let output = codegen::generate_with(&text, &options, &overrides.as_overrides())
         .map_err(|diags| diags.render(&spec.display().to_string()))?;
     report_warnings(&output, &spec.display().to_string(), deny_warnings)?;
     apply(out, &output, check, &options.command)

@@ -88,7 +88,21 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
             return Err("usage: cargo xtask diff OLD NEW, or cargo xtask diff --git REV".to_owned())
         }
     };
-    let report = codegen::diff_texts(&old_text, &old_name, &new_text, &new_name)?;
+    // The user's overrides (beside the new spec) apply to both sides.
+    let overrides = match (&args.git, &args.new) {
+        (Some(_), None) => {
+            crate::workspace::OverrideFiles::beside(&vendored_spec(&root)?, &new_name)?
+        }
+        (_, Some(new)) => crate::workspace::OverrideFiles::beside(new, &new_name)?,
+        _ => crate::workspace::OverrideFiles::default(),
+    };
+    let report = codegen::diff_texts(
+        &old_text,
+        &old_name,
+        &new_text,
+        &new_name,
+        &overrides.as_overrides(),
+    )?;
     print!("{}", report.render(format));
     match fail_on {
         Some((false, severity)) if report.has(severity) => Ok(ExitCode::FAILURE),
@@ -106,7 +120,15 @@ pub fn summary_since_head(root: &Path, spec: &str, max_lines: usize) -> Option<S
     if old == new {
         return None;
     }
-    let report = codegen::diff_texts(&old, &format!("HEAD:{spec}"), &new, spec).ok()?;
+    let overrides = crate::workspace::OverrideFiles::beside(&root.join(spec), spec).ok()?;
+    let report = codegen::diff_texts(
+        &old,
+        &format!("HEAD:{spec}"),
+        &new,
+        spec,
+        &overrides.as_overrides(),
+    )
+    .ok()?;
     if report.is_empty() {
         return None;
     }

@@ -163,7 +163,7 @@ pub fn cli(args: &Args) -> Result<ExitCode, String> {
         eprintln!("semver: [{}/{}] {name}", index + 1, pairs.len());
         let old = read(&pair.join("old.yaml"))?;
         let new = read(&pair.join("new.yaml"))?;
-        let report = codegen::diff_texts(&old, "old.yaml", &new, "new.yaml")?;
+        let report = codegen::diff_texts(&old, "old.yaml", &new, "new.yaml", &Default::default())?;
         let dir = scratch.join(&name);
         write_crate(&old, &dir.join("old"))?;
         write_crate(&new, &dir.join("new"))?;

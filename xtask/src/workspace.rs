@@ -9,13 +9,19 @@ use std::path::{Path, PathBuf};
 /// Package name of the committed generated crate.
 pub const GENERATED_CRATE: &str = "mountsea-suno";
 
-/// Fixture specs that get a committed client crate: (spec under `tests/fixtures/specs/`,
+/// Fixture specs that get a committed client crate: (spec under `tests/fixtures/`,
 /// directory under `tests/clients/`, package name).
 pub const FIXTURE_CLIENTS: &[(&str, &str, &str)] = &[
-    ("operations.yaml", "operations", "fixture-operations"),
-    ("constraints.yaml", "constraints", "fixture-constraints"),
-    ("v31-schemas.yaml", "v31", "fixture-v31"),
-    ("unions.yaml", "unions", "fixture-unions"),
+    ("specs/operations.yaml", "operations", "fixture-operations"),
+    (
+        "specs/constraints.yaml",
+        "constraints",
+        "fixture-constraints",
+    ),
+    ("specs/v31-schemas.yaml", "v31", "fixture-v31"),
+    ("specs/unions.yaml", "unions", "fixture-unions"),
+    // With an Overlay and a generator config beside it (crate name from the config).
+    ("overrides/pets.yaml", "overrides", "fixture-overrides"),
 ];
 
 /// One spec → crate generation.
@@ -47,7 +53,7 @@ pub fn vendored_specs(root: &Path) -> Result<Vec<PathBuf>, String> {
             matches!(
                 path.extension().and_then(|e| e.to_str()),
                 Some("yaml" | "yml" | "json")
-            )
+            ) && !is_overlay(path)
         })
         .collect();
     specs.sort();
@@ -75,7 +81,7 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, String> {
     }];
     for (spec, dir, name) in FIXTURE_CLIENTS {
         targets.push(Target {
-            spec: format!("tests/fixtures/specs/{spec}"),
+            spec: format!("tests/fixtures/{spec}"),
             out: format!("tests/clients/{dir}"),
             crate_name: (*name).to_owned(),
         });
@@ -83,13 +89,85 @@ pub fn targets(root: &Path) -> Result<Vec<Target>, String> {
     Ok(targets)
 }
 
-/// Generates one target's files in memory.
+/// Generates one target's files in memory, with the overrides beside its spec.
 pub fn generate_target(root: &Path, target: &Target) -> Result<codegen::Output, String> {
     let path = root.join(&target.spec);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let options = codegen::Options::new(target.spec.clone(), target.crate_name.clone());
-    codegen::generate(&text, &options).map_err(|diags| diags.render(&target.spec))
+    let overrides = OverrideFiles::beside(&path, &target.spec)?;
+    codegen::generate_with(&text, &options, &overrides.as_overrides())
+        .map_err(|diags| diags.render(&target.spec))
+}
+
+/// `openapi/pets.overlay.yaml` (and `.yml`, `.json`): an Overlay, not a spec.
+fn is_overlay(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|stem| stem.to_str())
+        .is_some_and(|stem| stem.ends_with(".overlay"))
+}
+
+/// The override files kept beside a spec (`<stem>.overlay.yaml`, `<stem>.codegen.toml`),
+/// read: each as (name shown in diagnostics, text).
+#[derive(Debug, Clone, Default)]
+pub struct OverrideFiles {
+    pub overlay: Option<(String, String)>,
+    pub config: Option<(String, String)>,
+}
+
+impl OverrideFiles {
+    /// The override files beside `spec`, shown under names beside `shown` (the spec's
+    /// name in diagnostics).
+    pub fn beside(spec: &Path, shown: &str) -> Result<Self, String> {
+        let file_name = spec
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let stem = file_name
+            .rsplit_once('.')
+            .map_or(file_name, |(stem, _)| stem);
+        let dir = spec.parent().unwrap_or(Path::new("."));
+        let shown_dir = shown
+            .rsplit_once('/')
+            .map(|(dir, _)| format!("{dir}/"))
+            .unwrap_or_default();
+        let read = |name: &str| -> Result<Option<(String, String)>, String> {
+            let path = dir.join(name);
+            if !path.exists() {
+                return Ok(None);
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(Some((format!("{shown_dir}{name}"), text)))
+        };
+        let mut overlay = None;
+        for extension in ["yaml", "yml", "json"] {
+            if let Some(found) = read(&format!("{stem}.overlay.{extension}"))? {
+                if overlay.is_some() {
+                    return Err(format!("{shown_dir}{stem}: more than one overlay file"));
+                }
+                overlay = Some(found);
+            }
+        }
+        Ok(Self {
+            overlay,
+            config: read(&format!("{stem}.codegen.toml"))?,
+        })
+    }
+
+    /// The files as the generator takes them.
+    pub fn as_overrides(&self) -> codegen::Overrides<'_> {
+        codegen::Overrides {
+            overlay: self
+                .overlay
+                .as_ref()
+                .map(|(name, text)| codegen::OverlayFile { name, text }),
+            config: self
+                .config
+                .as_ref()
+                .map(|(name, text)| codegen::ConfigFile { name, text }),
+        }
+    }
 }
 
 /// Generates the committed crate's files in memory from the one spec in `openapi/`.

@@ -56,7 +56,7 @@ pub(super) fn children(def: &TypeDef) -> Vec<&TypeRef> {
 pub(super) fn named_in(ty: &TypeRef, out: &mut Vec<usize>) {
     match ty {
         TypeRef::Named(id) => out.push(id.0),
-        TypeRef::Prim(_) => {}
+        TypeRef::Prim(_) | TypeRef::User(_) => {}
         TypeRef::Vec(inner)
         | TypeRef::Map(inner)
         | TypeRef::Option(inner)

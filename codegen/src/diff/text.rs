@@ -100,6 +100,7 @@ pub(super) fn render(ty: &TypeRef, name: &dyn Fn(usize) -> String) -> String {
             }
         }
         TypeRef::Checked(inner, _) => format!("Checked<{}>", render(inner, name)),
+        TypeRef::User(path) => path.clone(),
     }
 }
 

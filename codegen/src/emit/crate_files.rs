@@ -33,6 +33,13 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     if api.uses.uuid {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
+    if !options.dependencies.is_empty() {
+        out.push_str("# The generator config's, for the types it maps schemas to.\n");
+        for line in &options.dependencies {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
     let builders = super::BuildersModule::needed(api);
     let serde_params = !api.operations.is_empty();
     out.push_str("\n[features]\n");

@@ -220,6 +220,20 @@ pub(crate) fn ty_tokens(api: &Api, ty: &TypeRef, paths: Paths) -> TokenStream {
             }
         }
         TypeRef::Prim(prim) => prim_tokens(*prim, paths),
+        TypeRef::User(path) => {
+            // A Rust path (checked when the config was read); a crate's gets the leading
+            // `::` every other third-party path here has.
+            let absolute = path.contains("::")
+                && !["crate::", "self::", "super::", "::"]
+                    .iter()
+                    .any(|start| path.starts_with(start));
+            let text = if absolute {
+                format!("::{path}")
+            } else {
+                path.clone()
+            };
+            text.parse().unwrap_or_default()
+        }
         TypeRef::Vec(inner) => {
             let inner = ty_tokens(api, inner, paths);
             let vec = paths.vec();

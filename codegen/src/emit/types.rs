@@ -105,6 +105,8 @@ impl ModuleSource for TypesModule<'_> {
 
 fn type_def(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
     let docs = docs(&def.docs);
+    let extra = config_derives(def).map(|derives| quote!(#[derive(#derives)]));
+    let docs = quote!(#docs #extra);
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(s) => struct_def(api, paths, def, s, docs),
@@ -127,6 +129,23 @@ fn type_def(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// The generator config's derives for `def` that its own derive list lacks, as paths.
+fn config_derives(def: &TypeDef) -> Option<TokenStream> {
+    let own: &[&str] = match &def.kind {
+        TypeKind::Struct(_) => &["Debug", "Clone", "PartialEq", "Default"],
+        TypeKind::Enum(_) => &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
+        TypeKind::Union(_) => &["Debug", "Clone", "PartialEq"],
+        TypeKind::Alias(_) => return None,
+    };
+    let extra: Vec<TokenStream> = def
+        .derives
+        .iter()
+        .filter(|derive| !own.contains(&derive.as_str()))
+        .filter_map(|derive| derive.parse().ok())
+        .collect();
+    (!extra.is_empty()).then(|| quote!(#(#extra),*))
 }
 
 fn derives_default(s: &Struct) -> bool {

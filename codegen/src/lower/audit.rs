@@ -143,7 +143,13 @@ mod tests {
 
     #[test]
     fn a_constrained_field_with_its_rule_passes() {
-        let (api, _doc, diags) = crate::analyze(SPEC, SourceFormat::Json).expect("loads");
+        let (api, _doc, diags) = crate::analyze(
+            SPEC,
+            SourceFormat::Json,
+            None,
+            &crate::config::Config::default(),
+        )
+        .expect("loads");
         assert!(!diags.has_errors(), "{diags}");
         let mut again = Diagnostics::new();
         audit(&api, &mut again);
@@ -152,7 +158,13 @@ mod tests {
 
     #[test]
     fn a_constrained_field_without_a_rule_is_refused() {
-        let (mut api, _doc, _) = crate::analyze(SPEC, SourceFormat::Json).expect("loads");
+        let (mut api, _doc, _) = crate::analyze(
+            SPEC,
+            SourceFormat::Json,
+            None,
+            &crate::config::Config::default(),
+        )
+        .expect("loads");
         // Simulate a lowering bug: the rule is lost and the field is a plain Vec.
         for def in &mut api.types {
             if let TypeKind::Struct(s) = &mut def.kind {
@@ -180,7 +192,13 @@ mod tests {
         const BOUNDED: &str = r#"{"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {"Body": {"type": "object", "required": ["ids"],
             "properties": {"ids": {"type": "array", "minItems": 1, "maxItems": 6, "items": {"type": "string"}}}}}}}"#;
-        let (mut api, _doc, diags) = crate::analyze(BOUNDED, SourceFormat::Json).expect("loads");
+        let (mut api, _doc, diags) = crate::analyze(
+            BOUNDED,
+            SourceFormat::Json,
+            None,
+            &crate::config::Config::default(),
+        )
+        .expect("loads");
         assert!(!diags.has_errors(), "{diags}");
         // Simulate a lowering bug: the rule keeps `minItems` and loses `maxItems`.
         for rule in &mut api.rules {

@@ -43,7 +43,11 @@ fn inline_targets(ty: &TypeRef, out: &mut Vec<usize>) {
         TypeRef::Named(id) => out.push(id.0),
         TypeRef::Option(inner) | TypeRef::Checked(inner, _) => inline_targets(inner, out),
         TypeRef::Tuple(members) => members.iter().for_each(|m| inline_targets(m, out)),
-        TypeRef::Box(_) | TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Prim(_) => {}
+        TypeRef::Box(_)
+        | TypeRef::Vec(_)
+        | TypeRef::Map(_)
+        | TypeRef::Prim(_)
+        | TypeRef::User(_) => {}
     }
 }
 

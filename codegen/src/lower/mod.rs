@@ -7,6 +7,7 @@
 mod audit;
 mod cycles;
 mod operations;
+mod overrides;
 mod sent;
 mod types;
 
@@ -14,6 +15,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use serde_json::Value;
 
+use crate::config::Config;
 use crate::diag::Diagnostics;
 use crate::ir::{Api, Docs, Server, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Document;
@@ -24,16 +26,19 @@ pub use audit::audit;
 /// Names the generated crate uses for its own items, so no type takes them.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "ResponseValue", "Checked", "Rule"];
 
-/// Lowers a loaded document to the IR, collecting diagnostics.
-pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Api {
-    let mut lowerer = Lowerer::new(doc, diags);
+/// Lowers a loaded document to the IR with the generator config's renames, type
+/// mappings and derives, collecting diagnostics.
+pub(crate) fn lower(doc: &Document, config: &Config, diags: &mut Diagnostics) -> Api {
+    let mut lowerer = Lowerer::new(doc, config, diags);
     lowerer.read_info();
     lowerer.read_components();
     lowerer.read_security_schemes();
     lowerer.read_operations();
     lowerer.read_webhooks();
     lowerer.name_shared_enums();
+    lowerer.report_unused_mappings();
     let mut api = lowerer.api;
+    overrides::apply(&mut api, config, diags);
     cycles::break_cycles(&mut api);
     sent::mark_sent(&mut api);
     api
@@ -42,6 +47,9 @@ pub fn lower(doc: &Document, diags: &mut Diagnostics) -> Api {
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     pub(crate) doc: &'a Document,
+    pub(crate) config: &'a Config,
+    /// The config's `[types]` keys some schema used.
+    pub(crate) used_mappings: rustc_hash::FxHashSet<String>,
     pub(crate) diags: &'a mut Diagnostics,
     pub(crate) api: Api,
     pub(crate) type_names: Namer,
@@ -54,9 +62,11 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a Document, diags: &'a mut Diagnostics) -> Self {
+    fn new(doc: &'a Document, config: &'a Config, diags: &'a mut Diagnostics) -> Self {
         Self {
             doc,
+            config,
+            used_mappings: Default::default(),
             diags,
             api: Api::default(),
             type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),
@@ -83,6 +93,7 @@ impl<'a> Lowerer<'a> {
             kind: TypeKind::Alias(TypeRef::Prim(crate::ir::Prim::Json)),
             role: crate::ir::Role::Model,
             sent: false,
+            derives: Vec::new(),
         });
         id
     }
@@ -138,6 +149,21 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_default()
                     .to_owned();
                 self.api.servers.push(Server { url, description });
+            }
+        }
+    }
+
+    /// A `[types]` entry of the config that no schema used names nothing: an error at
+    /// its line (a typo, or a spec that no longer has it).
+    fn report_unused_mappings(&mut self) {
+        for key in self.config.types.keys() {
+            if !self.used_mappings.contains(key.get_ref()) {
+                let what = if key.get_ref().starts_with('#') {
+                    format!("`{}` is not a schema the spec has (or uses)", key.get_ref())
+                } else {
+                    format!("no schema in the spec has `format: {}`", key.get_ref())
+                };
+                self.config.error_at(self.diags, key.span(), what);
             }
         }
     }

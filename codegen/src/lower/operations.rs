@@ -170,6 +170,7 @@ impl Lowerer<'_> {
                     .or_default() += 1;
             }
         }
+        let mut renamed_operations = Vec::new();
         for (path, item_pointer, method_key, method) in planned {
             let op_pointer = child(&item_pointer, method_key);
             let operation_id = refs::get(self.root(), &op_pointer)
@@ -197,6 +198,26 @@ impl Lowerer<'_> {
                     short
                 }
             };
+            let renamed = self.config.rename.operations.iter().find(|(key, _)| {
+                let key = key.get_ref();
+                (!operation_id.is_empty() && *key == operation_id)
+                    || key.eq_ignore_ascii_case(&format!("{method_key} {path}"))
+            });
+            let candidate = match renamed {
+                Some((key, new)) => {
+                    renamed_operations.push(key.get_ref().clone());
+                    let name = names::snake_name(new.get_ref());
+                    if method_names.is_taken(name.as_str()) {
+                        self.config.error_at(
+                            self.diags,
+                            new.span(),
+                            format!("`{}` is already the name of a client method", new.get_ref()),
+                        );
+                    }
+                    name
+                }
+                None => candidate,
+            };
             let rust_name = method_names.claim_rust(&candidate);
             if let Some(operation) = self.lower_operation(
                 &path,
@@ -208,6 +229,18 @@ impl Lowerer<'_> {
                 &global_security,
             ) {
                 self.api.operations.push(operation);
+            }
+        }
+        for key in self.config.rename.operations.keys() {
+            if !renamed_operations.contains(key.get_ref()) {
+                self.config.error_at(
+                    self.diags,
+                    key.span(),
+                    format!(
+                        "no operation has operationId `{}` (or is `METHOD /path`)",
+                        key.get_ref()
+                    ),
+                );
             }
         }
     }

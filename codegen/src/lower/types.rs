@@ -101,8 +101,24 @@ impl Lowerer<'_> {
         id
     }
 
+    /// The user type the config maps `key` (a `format`, or `#` and a schema pointer) to,
+    /// noting that the mapping was used.
+    fn user_type(&mut self, key: &str) -> Option<String> {
+        let path = self.config.mapped(key)?.to_owned();
+        self.used_mappings.insert(key.to_owned());
+        Some(path)
+    }
+
     /// Lowers the schema at `pointer` into the (declared) named type `id`.
     pub(crate) fn fill_named(&mut self, id: TypeId, pointer: &str) {
+        if let Some(path) = self.user_type(&format!("#{pointer}")) {
+            let def = &mut self.api.types[id.0];
+            def.kind = TypeKind::Alias(TypeRef::User(path));
+            def.docs
+                .notes
+                .push("Mapped to a type of your own by the generator config.".to_owned());
+            return;
+        }
         let outer = self.read_schema(pointer);
         let mut docs_text = outer.doc_text();
         // `allOf` with one inline member (often a slip for a plain schema): the type is
@@ -444,6 +460,21 @@ impl Lowerer<'_> {
                     ),
                 );
             }
+        }
+        let mapped = schema
+            .format
+            .as_deref()
+            .filter(|_| {
+                matches!(
+                    ty,
+                    Some(JsonType::String | JsonType::Integer | JsonType::Number)
+                )
+            })
+            .and_then(|format| self.user_type(format));
+        if let Some(path) = mapped {
+            let mut lowered = Lowered::plain(TypeRef::User(path));
+            lowered.nullable = schema.nullable;
+            return lowered;
         }
         let mut lowered = match ty {
             Some(JsonType::String) => self.lower_string(schema),

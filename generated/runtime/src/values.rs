@@ -12,7 +12,7 @@ use crate::validate::Violation;
 /// Only deserialization makes one. A request that carries one (a value taken from a
 /// response, say) is refused before it is sent, like any value the spec forbids: see
 /// [`refuse_unlisted`].
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Unknown<T>(T);
 
 impl<T> Unknown<T> {
