@@ -10,6 +10,7 @@
 //! Nothing here touches the file system or the network: the `xtask` front end writes or
 //! checks the files.
 
+mod bundle;
 mod config;
 pub mod diag;
 pub mod diff;
@@ -26,6 +27,7 @@ mod render;
 mod schema;
 pub mod source;
 
+pub use bundle::SpecFiles;
 pub use config::ConfigFile;
 pub use load::parse_tree;
 pub use overlay::OverlayFile;
@@ -136,17 +138,31 @@ pub struct Stats {
     pub rules: usize,
 }
 
-/// What a generation reads besides the spec: the user's overrides, kept in files of
-/// their own beside the provider's spec, applied before anything else reads it.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Overrides<'a> {
+/// What a generation reads besides the spec's text: the other files of a spec split over
+/// several, and the user's overrides, kept in files of their own beside the provider's
+/// spec and applied (after bundling) before anything else reads it.
+#[derive(Clone, Copy, Default)]
+pub struct Inputs<'a> {
+    /// Where the files the spec's `$ref`s name come from. Without it, a `$ref` into
+    /// another file is not followed (a warning, and the value is untyped).
+    pub files: Option<&'a dyn SpecFiles>,
     /// An OpenAPI Overlay (1.0 or 1.1) applied to the spec's tree first.
     pub overlay: Option<OverlayFile<'a>>,
     /// A generator config (`<spec>.codegen.toml`).
     pub config: Option<ConfigFile<'a>>,
 }
 
-impl Overrides<'_> {
+impl std::fmt::Debug for Inputs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inputs")
+            .field("files", &self.files.map(|_| "..."))
+            .field("overlay", &self.overlay)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Inputs<'_> {
     fn read_config(&self) -> Result<config::Config, Diagnostics> {
         self.config
             .map_or_else(|| Ok(config::Config::default()), config::Config::parse)
@@ -156,13 +172,19 @@ impl Overrides<'_> {
 /// Parses and lowers a spec without emitting: the IR plus diagnostics (located).
 fn analyze(
     text: &str,
-    format: source::SourceFormat,
-    overlay: Option<OverlayFile<'_>>,
+    (format, shown): (source::SourceFormat, &str),
+    inputs: &Inputs<'_>,
     config: &config::Config,
 ) -> Result<(ir::Api, load::Document, Diagnostics), Diagnostics> {
     let mut timer = Timer::start();
     let mut doc = load::load(text, format)?;
-    if let Some(overlay) = overlay {
+    if let Some(files) = inputs.files {
+        bundle::bundle(&mut doc.root, shown, files).map_err(|mut diags| {
+            diags.locate(&doc.text, doc.format);
+            diags
+        })?;
+    }
+    if let Some(overlay) = inputs.overlay {
         overlay::apply(&mut doc.root, overlay)?;
         doc.version = load::read_version(&doc.root).map_err(|diagnostic| {
             let mut all = Diagnostics::new();
@@ -211,18 +233,18 @@ impl Timer {
 /// Generates the crate for the spec `text`. Errors (fatal problems) come back located
 /// and sorted; warnings travel with the output.
 pub fn generate(text: &str, options: &Options) -> Result<Output, Diagnostics> {
-    generate_with(text, options, &Overrides::default())
+    generate_with(text, options, &Inputs::default())
 }
 
-/// [`generate`] with the user's [`Overrides`] applied to the spec first.
+/// [`generate`] with the spec's other files and the user's overrides ([`Inputs`]).
 pub fn generate_with(
     text: &str,
     options: &Options,
-    overrides: &Overrides<'_>,
+    overrides: &Inputs<'_>,
 ) -> Result<Output, Diagnostics> {
     let format = source::SourceFormat::detect(&options.spec_name, text);
     let config = overrides.read_config()?;
-    let (api, _doc, diags) = analyze(text, format, overrides.overlay, &config)?;
+    let (api, _doc, diags) = analyze(text, (format, &options.spec_name), overrides, &config)?;
     let mut options = options.clone();
     if let Some(name) = &config.package.name {
         options.crate_name = name.get_ref().clone();
@@ -313,19 +335,19 @@ pub fn diff_texts(
     old_name: &str,
     new_text: &str,
     new_name: &str,
-    overrides: &Overrides<'_>,
+    overrides: &Inputs<'_>,
 ) -> Result<diff::Report, String> {
     let old = api_for_diff(old_text, old_name, overrides)?;
     let new = api_for_diff(new_text, new_name, overrides)?;
     Ok(diff::diff(&old, &new))
 }
 
-fn api_for_diff(text: &str, name: &str, overrides: &Overrides<'_>) -> Result<ir::Api, String> {
+fn api_for_diff(text: &str, name: &str, overrides: &Inputs<'_>) -> Result<ir::Api, String> {
     let format = source::SourceFormat::detect(name, text);
     let config = overrides
         .read_config()
         .map_err(|diags| diags.render(name))?;
-    match analyze(text, format, overrides.overlay, &config) {
+    match analyze(text, (format, name), overrides, &config) {
         Ok((api, _doc, diags)) if !diags.has_errors() => Ok(api),
         Ok((_, _, diags)) | Err(diags) => Err(diags.render(name)),
     }

@@ -59,7 +59,8 @@ const SPEC: &str = include_str!("../fixtures/overrides/pets.yaml");
 
 fn errors(overlay: Option<&str>, config: Option<&str>) -> String {
     let options = codegen::Options::new("pets.yaml", "pets");
-    let overrides = codegen::Overrides {
+    let overrides = codegen::Inputs {
+        files: None,
         overlay: overlay.map(|text| codegen::OverlayFile {
             name: "pets.overlay.yaml",
             text,
@@ -148,7 +149,8 @@ fn the_diff_applies_the_overrides_to_both_sides() {
     );
     let overlay = include_str!("../fixtures/overrides/pets.overlay.yaml");
     let config = "[operations]\nexclude-ids = [\"deletePet\"]\n";
-    let overrides = codegen::Overrides {
+    let overrides = codegen::Inputs {
+        files: None,
         overlay: Some(codegen::OverlayFile {
             name: "pets.overlay.yaml",
             text: overlay,

@@ -25,18 +25,18 @@ pub struct Args {
     /// Treat every warning as an error (for CI).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The tree the spec's `$ref`s may read (default: the spec's own directory).
+    #[arg(long, requires = "spec")]
+    pub ref_root: Option<PathBuf>,
+    /// Serve remote (`http(s)://`) `$ref`s from this directory, as `<host>/<path>`.
+    #[arg(long, requires = "spec")]
+    pub ref_mirror: Option<PathBuf>,
 }
 
 /// Runs `cargo xtask codegen`.
 pub fn cli(args: &Args) -> Result<ExitCode, String> {
     match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => codegen_standalone(
-            spec,
-            out,
-            args.crate_name.clone(),
-            args.check,
-            args.deny_warnings,
-        ),
+        (Some(spec), Some(out)) => codegen_standalone(spec, out, args),
         _ => codegen_workspace(args.check, args.deny_warnings),
     }
 }
@@ -135,13 +135,9 @@ fn apply(
     Ok(ExitCode::SUCCESS)
 }
 
-fn codegen_standalone(
-    spec: &Path,
-    out: &Path,
-    crate_name: Option<String>,
-    check: bool,
-    deny_warnings: bool,
-) -> Result<ExitCode, String> {
+fn codegen_standalone(spec: &Path, out: &Path, args: &Args) -> Result<ExitCode, String> {
+    let (crate_name, check, deny_warnings) =
+        (args.crate_name.clone(), args.check, args.deny_warnings);
     let text = std::fs::read_to_string(spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let file_name = spec
@@ -154,7 +150,13 @@ fn codegen_standalone(
     let mut options = codegen::Options::new(file_name.clone(), crate_name);
     options.standalone = true;
     options.command = format!("cargo xtask codegen --spec {file_name}");
-    let overrides = crate::workspace::OverrideFiles::beside(spec, &spec.display().to_string())?;
+    let mut overrides = crate::workspace::OverrideFiles::beside(spec, &spec.display().to_string())?;
+    if let Some(files) = &mut overrides.files {
+        if let Some(root) = &args.ref_root {
+            files.root = root.clone();
+        }
+        files.mirror = args.ref_mirror.clone();
+    }
     let output = codegen::generate_with(&text, &options, &overrides.as_overrides())
         .map_err(|diags| diags.render(&spec.display().to_string()))?;
     report_warnings(&output, &spec.display().to_string(), deny_warnings)?;

@@ -22,6 +22,8 @@ pub const FIXTURE_CLIENTS: &[(&str, &str, &str)] = &[
     ("specs/unions.yaml", "unions", "fixture-unions"),
     // With an Overlay and a generator config beside it (crate name from the config).
     ("overrides/pets.yaml", "overrides", "fixture-overrides"),
+    // Split over five files (bundled: a cross-file cycle, a name clash).
+    ("split/api.yaml", "split", "fixture-split"),
 ];
 
 /// One spec → crate generation.
@@ -107,12 +109,87 @@ fn is_overlay(path: &Path) -> bool {
         .is_some_and(|stem| stem.ends_with(".overlay"))
 }
 
-/// The override files kept beside a spec (`<stem>.overlay.yaml`, `<stem>.codegen.toml`),
-/// read: each as (name shown in diagnostics, text).
+/// What a generation reads beside a spec: the files its `$ref`s name, and the override
+/// files (`<stem>.overlay.yaml`, `<stem>.codegen.toml`), each as (name shown in
+/// diagnostics, text).
 #[derive(Debug, Clone, Default)]
 pub struct OverrideFiles {
+    pub files: Option<SpecDir>,
     pub overlay: Option<(String, String)>,
     pub config: Option<(String, String)>,
+}
+
+/// The files a spec's `$ref`s may read: under its directory (or a wider root the user
+/// names), symlinks resolved before the check; remote references only from a mirror.
+#[derive(Debug, Clone)]
+pub struct SpecDir {
+    /// The spec's directory.
+    pub dir: PathBuf,
+    /// The tree references may read (default: `dir`).
+    pub root: PathBuf,
+    /// Remote documents mirrored here, as `<host>/<path>`.
+    pub mirror: Option<PathBuf>,
+}
+
+impl SpecDir {
+    /// References confined to `spec`'s own directory, no mirror.
+    pub fn of(spec: &Path) -> Self {
+        let dir = spec.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+        Self {
+            root: dir.clone(),
+            dir,
+            mirror: None,
+        }
+    }
+
+    fn read_confined(&self, path: &Path, shown: &str) -> Result<String, String> {
+        let root = self
+            .root
+            .canonicalize()
+            .map_err(|e| format!("cannot read {}: {e}", self.root.display()))?;
+        let real = path
+            .canonicalize()
+            .map_err(|_| format!("no file `{shown}` (looked at {})", path.display()))?;
+        if !real.starts_with(&root) {
+            return Err(format!(
+                "`{shown}` is outside {}, the tree the spec may read (a vendored spec is third-party input); name a wider one with --ref-root if it is meant",
+                root.display()
+            ));
+        }
+        std::fs::read_to_string(&real).map_err(|e| format!("cannot read {}: {e}", real.display()))
+    }
+}
+
+impl codegen::SpecFiles for SpecDir {
+    fn read(&self, path: &str) -> Result<String, String> {
+        let candidate = if Path::new(path).is_absolute() {
+            PathBuf::from(path)
+        } else {
+            self.dir.join(path)
+        };
+        self.read_confined(&candidate, path)
+    }
+
+    fn read_remote(&self, url: &str) -> Result<String, String> {
+        let Some(mirror) = &self.mirror else {
+            return Err(format!(
+                "remote references are not followed (a vendored spec is third-party input): vendor `{url}` beside the spec, or pass --ref-mirror DIR holding it as <host>/<path>"
+            ));
+        };
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+        let mirrored = SpecDir {
+            root: mirror.clone(),
+            dir: mirror.clone(),
+            mirror: None,
+        };
+        mirrored.read_confined(&mirror.join(rest), url)
+    }
 }
 
 impl OverrideFiles {
@@ -150,14 +227,19 @@ impl OverrideFiles {
             }
         }
         Ok(Self {
+            files: Some(SpecDir::of(spec)),
             overlay,
             config: read(&format!("{stem}.codegen.toml"))?,
         })
     }
 
     /// The files as the generator takes them.
-    pub fn as_overrides(&self) -> codegen::Overrides<'_> {
-        codegen::Overrides {
+    pub fn as_overrides(&self) -> codegen::Inputs<'_> {
+        codegen::Inputs {
+            files: self
+                .files
+                .as_ref()
+                .map(|files| files as &dyn codegen::SpecFiles),
             overlay: self
                 .overlay
                 .as_ref()

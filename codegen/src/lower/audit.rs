@@ -145,8 +145,8 @@ mod tests {
     fn a_constrained_field_with_its_rule_passes() {
         let (api, _doc, diags) = crate::analyze(
             SPEC,
-            SourceFormat::Json,
-            None,
+            (SourceFormat::Json, "spec.json"),
+            &crate::Inputs::default(),
             &crate::config::Config::default(),
         )
         .expect("loads");
@@ -160,8 +160,8 @@ mod tests {
     fn a_constrained_field_without_a_rule_is_refused() {
         let (mut api, _doc, _) = crate::analyze(
             SPEC,
-            SourceFormat::Json,
-            None,
+            (SourceFormat::Json, "spec.json"),
+            &crate::Inputs::default(),
             &crate::config::Config::default(),
         )
         .expect("loads");
@@ -194,8 +194,8 @@ mod tests {
             "properties": {"ids": {"type": "array", "minItems": 1, "maxItems": 6, "items": {"type": "string"}}}}}}}"#;
         let (mut api, _doc, diags) = crate::analyze(
             BOUNDED,
-            SourceFormat::Json,
-            None,
+            (SourceFormat::Json, "spec.json"),
+            &crate::Inputs::default(),
             &crate::config::Config::default(),
         )
         .expect("loads");

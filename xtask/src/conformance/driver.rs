@@ -130,7 +130,6 @@ impl Surface {
     }
 }
 
-/// The driver crate's `Cargo.toml`: the generated crate sits in `api/` inside it.
 /// The driver binary's name for the spec whose crate is in `dir`: one per spec, since
 /// every driver shares one target directory and cargo does not copy a fresh binary into
 /// `target/debug/` again (one name would run the last spec's driver).
@@ -458,6 +457,9 @@ pub fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
+        // Built once per run: incremental state would only fill the disk (tens of GB
+        // over a corpus).
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -478,6 +480,41 @@ pub fn build(dir: &Path, target: &Path) -> Result<PathBuf, String> {
         .filter(|message| message["reason"] == "compiler-artifact")
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
         .ok_or_else(|| "cargo reported no driver executable".to_owned())
+}
+
+/// Deletes the artifacts of the spec whose driver is in `dir` from `target` (its
+/// generated crate's library and its driver: hundreds of MB for a big spec); the
+/// dependencies every driver shares stay.
+pub fn clean(dir: &Path, target: &Path) {
+    let own = [crate_name(dir), binary_name(dir)];
+    let own_underscored: Vec<String> = own.iter().map(|name| name.replace('-', "_")).collect();
+    let debug = target.join("debug");
+    for folder in [
+        debug.clone(),
+        debug.join("deps"),
+        debug.join(".fingerprint"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let name = name.strip_prefix("lib").unwrap_or(&name);
+            let ours = own.iter().chain(&own_underscored).any(|own| {
+                name == own.as_str()
+                    || name.starts_with(&format!("{own}-"))
+                    || name.starts_with(&format!("{own}."))
+            });
+            if ours {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -296,6 +296,8 @@ fn run_spec(
             bar,
         );
     }
+    drop(driver);
+    driver::clean(dir, target);
     report
 }
 
