@@ -48,6 +48,9 @@ pub(crate) struct Config {
     /// `[operations]`: which operations to generate.
     #[serde(default)]
     pub operations: Selection,
+    /// `[features]`: the generated crate's features.
+    #[serde(default)]
+    pub features: Features,
     /// The file, for locating the entries' spans.
     #[serde(skip)]
     file: Option<(String, String)>,
@@ -58,6 +61,13 @@ pub(crate) struct Config {
 pub(crate) struct Package {
     pub name: Option<Spanned<String>>,
     pub version: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct Features {
+    /// Each tag's operations behind a feature (default: above 300 operations).
+    pub per_tag: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

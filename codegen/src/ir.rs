@@ -571,6 +571,48 @@ pub struct Operation {
     pub security: Vec<Vec<usize>>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// `tags`, as written.
+    pub tags: Vec<String>,
+}
+
+impl Operation {
+    /// Calls `visit` with every type the operation's parameters, body and responses use.
+    pub fn for_each_type(&self, visit: &mut impl FnMut(&TypeRef)) {
+        visit(&TypeRef::Named(self.params_type));
+        self.params.iter().for_each(|param| visit(&param.ty));
+        if let Some(body) = &self.body {
+            visit(&body.ty);
+        }
+        self.responses
+            .iter()
+            .for_each(|response| visit(&response.ty));
+        match &self.success {
+            SuccessType::Single(ty) => visit(ty),
+            SuccessType::Enum(id) => visit(&TypeRef::Named(*id)),
+        }
+        match &self.error {
+            ErrorType::None => {}
+            ErrorType::Single(ty) => visit(ty),
+            ErrorType::Enum(id) => visit(&TypeRef::Named(*id)),
+        }
+    }
+}
+
+impl TypeDef {
+    /// Calls `visit` with every type a value of this type holds.
+    pub fn for_each_child(&self, visit: &mut impl FnMut(&TypeRef)) {
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| visit(&field.ty));
+                if let Some(extra) = &s.extra {
+                    visit(extra);
+                }
+            }
+            TypeKind::Enum(_) => {}
+            TypeKind::Union(u) => u.variants.iter().for_each(|variant| visit(&variant.ty)),
+            TypeKind::Alias(ty) => visit(ty),
+        }
+    }
 }
 
 /// A path template (`/pets/{petId}/photos`) cut into literal text and parameters.

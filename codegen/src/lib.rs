@@ -91,7 +91,13 @@ pub struct Options {
     /// More `[dependencies]` lines (`name = value`), for the user types a generator
     /// config maps schemas to.
     pub dependencies: Vec<String>,
+    /// Each tag's operations (and the types only they use) behind a feature of its own;
+    /// `None`: on for specs with more than [`TAG_FEATURES_ABOVE`] operations.
+    pub tag_features: Option<bool>,
 }
+
+/// Specs with more operations than this get per-tag features unless told otherwise.
+pub const TAG_FEATURES_ABOVE: usize = 300;
 
 impl Options {
     /// Defaults for a spec file name.
@@ -103,6 +109,7 @@ impl Options {
             command: "cargo xtask codegen".to_owned(),
             standalone: false,
             dependencies: Vec::new(),
+            tag_features: None,
         }
     }
 }
@@ -253,7 +260,14 @@ pub fn generate_with(
         options.crate_version = version.get_ref().clone();
     }
     options.dependencies.extend(config.dependency_lines());
+    if let Some(per_tag) = &config.features.per_tag {
+        options.tag_features = Some(*per_tag.get_ref());
+    }
     let options = &options;
+    let tags = options
+        .tag_features
+        .unwrap_or(api.operations.len() > TAG_FEATURES_ABOVE)
+        .then(|| emit::TagGates::new(&api));
     if diags.has_errors() {
         return Err(diags);
     }
@@ -271,7 +285,7 @@ pub fn generate_with(
     let mut files = vec![
         File {
             path: "Cargo.toml".to_owned(),
-            text: emit::cargo_toml(&api, options, &header),
+            text: emit::cargo_toml(&api, options, tags.as_ref(), &header),
         },
         File {
             path: "src/lib.rs".to_owned(),
@@ -279,12 +293,16 @@ pub fn generate_with(
         },
         File {
             path: "src/types.rs".to_owned(),
-            text: render::render_module(&emit::TypesModule::new(&api), &header, threads)
-                .map_err(fail)?,
+            text: render::render_module(
+                &emit::TypesModule::new(&api, tags.as_ref()),
+                &header,
+                threads,
+            )
+            .map_err(fail)?,
         },
     ];
     timer.lap("emit + render types");
-    if let Some(builders) = emit::BuildersModule::new(&api) {
+    if let Some(builders) = emit::BuildersModule::new(&api, tags.as_ref()) {
         files.push(File {
             path: "src/builders.rs".to_owned(),
             text: render::render_module(&builders, &header, threads).map_err(fail)?,
@@ -294,7 +312,7 @@ pub fn generate_with(
     files.push(File {
         path: "src/client.rs".to_owned(),
         text: render::render_module(
-            &emit::ClientModule::new(&api, &options.crate_name),
+            &emit::ClientModule::new(&api, &options.crate_name, tags.as_ref()),
             &header,
             threads,
         )

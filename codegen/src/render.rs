@@ -33,6 +33,11 @@ pub trait ModuleSource: Sync {
     fn wrap(&self, items: TokenStream) -> TokenStream {
         items
     }
+    /// The `#[cfg(...)]` line every item of `index` (tokens and trailing text) gets:
+    /// the per-tag features (`emit::tags`).
+    fn gate(&self, _index: usize) -> Option<String> {
+        None
+    }
 }
 
 /// Formats `tokens` as a Rust file: `syn::parse2` → `prettyplease` → header line → LF.
@@ -56,8 +61,18 @@ pub fn render_module(
         let mut pieces = Vec::new();
         let mut items = TokenStream::new();
         for index in start..end {
-            items.extend(module.item(index));
+            let gate = module.gate(index);
+            match &gate {
+                Some(attribute) => {
+                    items.extend(crate::emit::gate_items(module.item(index), attribute))
+                }
+                None => items.extend(module.item(index)),
+            }
             if let Some(trailing) = module.trailing_text(index) {
+                let trailing = match &gate {
+                    Some(attribute) => crate::emit::gate_text(&trailing, attribute),
+                    None => trailing,
+                };
                 if !items.is_empty() {
                     pieces.push(unparse(module.wrap(std::mem::take(&mut items)))?);
                 }

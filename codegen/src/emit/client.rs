@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, ident, lit, ty_tokens, Paths};
+use super::{doc_lines, ident, lit, ty_tokens, Paths, TagGates};
 use crate::ir::{
     Api, BodyKind, ErrorType, Method, Operation, Param, ParamLocation, ParamStyle, PathPart, Prim,
     RequestBody, Response, ResponseKind, SecurityKind, StatusMatch, SuccessType, TypeKind, TypeRef,
@@ -18,21 +18,49 @@ pub struct ClientModule<'a> {
     api: &'a Api,
     /// The generated crate's name as code names it (`mountsea_suno`), for doc examples.
     crate_ident: String,
+    /// Per-tag features.
+    tags: Option<&'a TagGates>,
 }
 
 impl<'a> ClientModule<'a> {
-    /// The module for `api`, in the crate named `crate_name`.
-    pub fn new(api: &'a Api, crate_name: &str) -> Self {
+    /// The module for `api`, in the crate named `crate_name`; with `tags`, each
+    /// operation behind its per-tag features.
+    pub fn new(api: &'a Api, crate_name: &str, tags: Option<&'a TagGates>) -> Self {
         Self {
             api,
             crate_ident: crate_name.replace('-', "_"),
+            tags,
         }
     }
 }
 
 impl ModuleSource for ClientModule<'_> {
     fn head(&self) -> TokenStream {
-        client_head(self.api)
+        let head = client_head(self.api);
+        let Some(tags) = self.tags else {
+            return head;
+        };
+        // What each operation's code names decides the gates of the head's imports,
+        // scheme statics and helpers.
+        let op_idents: Vec<_> = self
+            .api
+            .operations
+            .iter()
+            .map(|op| {
+                let mut found = std::collections::BTreeSet::new();
+                super::tags::idents(
+                    &operation_items(self.api, op, &self.crate_ident),
+                    &mut found,
+                );
+                found
+            })
+            .collect();
+        super::tags::gate_head(head, tags, &op_idents)
+    }
+
+    fn gate(&self, index: usize) -> Option<String> {
+        self.tags
+            .and_then(|tags| tags.attribute(&tags.operations[index]))
     }
 
     fn item_count(&self) -> usize {

@@ -11,7 +11,12 @@ use crate::Options;
 /// the crate builds on its own wherever it is written. The runtime is a crate of its own
 /// beside the sources (`runtime/`), renamed `runtime` so the code reaches it as
 /// `crate::runtime` (see [`lib_module`]).
-pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
+pub fn cargo_toml(
+    api: &Api,
+    options: &Options,
+    tags: Option<&super::TagGates>,
+    header: &str,
+) -> String {
     let description = if api.title.is_empty() {
         "Generated API client".to_owned()
     } else {
@@ -43,7 +48,13 @@ pub fn cargo_toml(api: &Api, options: &Options, header: &str) -> String {
     let builders = super::BuildersModule::needed(api);
     let serde_params = !api.operations.is_empty();
     out.push_str("\n[features]\n");
-    out.push_str("default = [\"client\"]\n");
+    out.push_str(match tags {
+        Some(_) => "default = [\"client\", \"all\"]\n",
+        None => "default = [\"client\"]\n",
+    });
+    if let Some(tags) = tags {
+        out.push_str(&tags.manifest_lines());
+    }
     out.push_str(
         "# The HTTP client (reqwest, tokio). Without it (`default-features = false`) the models and their validation build alone, for any target.\nclient = [\"dep:reqwest\", \"runtime/client\"]\n",
     );

@@ -5,6 +5,7 @@
 
 mod client;
 mod crate_files;
+mod tags;
 mod text;
 mod types;
 
@@ -15,6 +16,8 @@ use crate::ir::{Api, Docs, Prim, TypeRef};
 
 pub use client::ClientModule;
 pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml};
+pub(crate) use tags::TagGates;
+pub(crate) use tags::{gate_items, gate_text};
 pub use types::{BuildersModule, TypesModule};
 
 pub(crate) use crate::names::ident;

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
-use super::{docs, ident, lit, ty_tokens, Paths};
+use super::{docs, ident, lit, ty_tokens, Paths, TagGates};
 use crate::ir::{
     Api, Check, Checks, Enum, EnumRepr, Operation, Role, RuleDef, Struct, TypeDef, TypeKind,
     TypeRef, Union,
@@ -21,11 +21,16 @@ pub struct TypesModule<'a> {
     constructors: ConstructorText<'a>,
     /// The operation of each parameters struct, by type name.
     params_ops: HashMap<&'a str, &'a Operation>,
+    /// Per-tag features: each type's and rule's `#[cfg]` line, by name.
+    gates: HashMap<&'a str, String>,
+    /// The `#[cfg]` of the head's `use` (the union of the model structs' gates).
+    head_gate: Option<String>,
 }
 
 impl<'a> TypesModule<'a> {
-    /// The module's items for `api`, in output order.
-    pub fn new(api: &'a Api) -> Self {
+    /// The module's items for `api`, in output order; with `tags`, each behind its
+    /// per-tag features.
+    pub fn new(api: &'a Api, tags: Option<&TagGates>) -> Self {
         let mut types: Vec<&TypeDef> = api.types.iter().collect();
         types.sort_by(|a, b| a.name.cmp(&b.name));
         let mut rules: Vec<&RuleDef> = api.rules.iter().collect();
@@ -44,6 +49,10 @@ impl<'a> TypesModule<'a> {
             .iter()
             .filter_map(|op| Some((api.types.get(op.params_type.0)?.name.as_str(), op)))
             .collect();
+        let (gates, head_gate) = match tags {
+            Some(tags) => type_gates(api, tags, |def| model_struct(def).is_some()),
+            None => (HashMap::default(), None),
+        };
         Self {
             params_ops,
             api,
@@ -51,15 +60,50 @@ impl<'a> TypesModule<'a> {
             types,
             rules,
             constructors,
+            gates,
+            head_gate,
         }
     }
+}
+
+/// The `#[cfg]` line of each type and rule of `api`, by name, and the union of the
+/// gates of the types `uses_head` picks (what the module's `use` line needs).
+fn type_gates<'a>(
+    api: &'a Api,
+    tags: &TagGates,
+    uses_head: impl Fn(&TypeDef) -> bool,
+) -> (HashMap<&'a str, String>, Option<String>) {
+    let mut gates = HashMap::default();
+    for (def, gate) in api.types.iter().zip(&tags.types) {
+        if let Some(attribute) = tags.attribute(gate) {
+            gates.insert(def.name.as_str(), attribute);
+        }
+    }
+    for (rule, gate) in api.rules.iter().zip(&tags.rules) {
+        if let Some(attribute) = tags.attribute(gate) {
+            gates.insert(rule.name.as_str(), attribute);
+        }
+    }
+    let head = api
+        .types
+        .iter()
+        .zip(&tags.types)
+        .filter(|(def, _)| uses_head(def))
+        .map(|(_, gate)| gate.clone())
+        .reduce(|a, b| a.join(&b));
+    (gates, head.and_then(|gate| tags.attribute(&gate)))
 }
 
 impl ModuleSource for TypesModule<'_> {
     fn head(&self) -> TokenStream {
         let has_models = self.types.iter().any(|def| model_struct(def).is_some());
         let model = if has_models {
+            let gate = self
+                .head_gate
+                .as_deref()
+                .and_then(|line| line.parse::<TokenStream>().ok());
             quote!(
+                #gate
                 use crate::runtime::model;
             )
         } else {
@@ -100,6 +144,14 @@ impl ModuleSource for TypesModule<'_> {
             Some(def) => type_def(self.api, self.paths, def),
             None => rule_def(self.api, self.paths, self.rules[index - self.types.len()]),
         }
+    }
+
+    fn gate(&self, index: usize) -> Option<String> {
+        let name = match self.types.get(index) {
+            Some(def) => def.name.as_str(),
+            None => self.rules[index - self.types.len()].name.as_str(),
+        };
+        self.gates.get(name).cloned()
     }
 }
 
@@ -456,11 +508,13 @@ pub(crate) fn with_setter(rust_name: &crate::names::RustName) -> proc_macro2::Id
 pub struct BuildersModule<'a> {
     structs: Vec<(&'a TypeDef, &'a Struct)>,
     constructors: ConstructorText<'a>,
+    gates: HashMap<&'a str, String>,
+    head_gate: Option<String>,
 }
 
 impl<'a> BuildersModule<'a> {
     /// The module for `api`, in type name order; `None` when no struct needs it.
-    pub fn new(api: &'a Api) -> Option<Self> {
+    pub fn new(api: &'a Api, tags: Option<&TagGates>) -> Option<Self> {
         let mut structs: Vec<(&TypeDef, &Struct)> = api
             .types
             .iter()
@@ -473,9 +527,15 @@ impl<'a> BuildersModule<'a> {
         }
         let paths = Paths::types_module(api);
         let constructors = ConstructorText::new(api, paths, structs.iter().map(|(_, s)| *s));
+        let (gates, head_gate) = match tags {
+            Some(tags) => type_gates(api, tags, |def| !def.sent && model_struct(def).is_some()),
+            None => (HashMap::default(), None),
+        };
         Some(Self {
             structs,
             constructors,
+            gates,
+            head_gate,
         })
     }
 
@@ -489,13 +549,22 @@ impl<'a> BuildersModule<'a> {
 
 impl ModuleSource for BuildersModule<'_> {
     fn head(&self) -> TokenStream {
+        let gate = self
+            .head_gate
+            .as_deref()
+            .and_then(|line| line.parse::<TokenStream>().ok());
         quote! {
             //! Constructors of the types the API only sends back (responses, webhook
             //! payloads), for tests and mocks that build them: the `builders` feature.
             //! They follow the spec's required properties, so unlike the rest of the
             //! crate they change when a response gains one.
+            #gate
             use crate::types::*;
         }
+    }
+
+    fn gate(&self, index: usize) -> Option<String> {
+        self.gates.get(self.structs[index].0.name.as_str()).cloned()
     }
 
     fn item_count(&self) -> usize {

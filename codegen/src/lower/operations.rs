@@ -424,6 +424,16 @@ impl Lowerer<'_> {
             error,
             security,
             deprecated,
+            tags: op
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|tags| {
+                    tags.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 
