@@ -55,6 +55,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../runtime/src/pattern.rs"),
     ),
     (
+        "runtime/src/hooks.rs",
+        include_str!("../runtime/src/hooks.rs"),
+    ),
+    (
         "runtime/src/http.rs",
         include_str!("../runtime/src/http.rs"),
     ),

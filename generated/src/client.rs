@@ -7,8 +7,8 @@ use crate::runtime::http::{
     Body, Endpoint, Operation, RawResponse, Request, SchemeKind, SecurityScheme,
 };
 use crate::runtime::{
-    CallFuture, ClientCore, Credential, Error, RequestOptions, ResponseValue,
-    RetryPolicy, Secret, ValidationError,
+    CallFuture, ClientCore, Credential, CredentialProvider, Hook, RawRequest, Error,
+    RequestOptions, ResponseValue, RetryPolicy, Secret, ValidationError,
 };
 use crate::types;
 
@@ -19,6 +19,9 @@ static SCHEME_BEARER_AUTH: SecurityScheme = SecurityScheme {
     name: "bearerAuth",
     kind: SchemeKind::Bearer,
 };
+
+/// What [`Client::raw`] authenticates with: the first scheme the client has.
+static RAW_SECURITY: &[&[&SecurityScheme]] = &[&[&SCHEME_BEARER_AUTH], &[]];
 
 /// Client for Suno AI 1.0.0.
 ///
@@ -92,12 +95,35 @@ impl Client {
     pub fn send_with_body<P: Endpoint>(&self, params: P, body: &P::Body) -> Call<'_, P> {
         Call::new(&self.core, Ok(params), Some(P::encode_body(body)))
     }
+    /// Adds `hook`, called before each attempt and after each response of every
+    /// call (signing, metrics, logging).
+    pub fn with_hook(self, hook: impl Hook) -> Self {
+        Self {
+            core: self.core.with_hook(hook),
+        }
+    }
+    /// A request the spec does not document (`path` after the base URL, as it is),
+    /// sent with the client's credentials, timeouts, retries and hooks; nothing
+    /// about it is checked. `.send().await` gives the response whatever its status.
+    pub fn raw(
+        &self,
+        method: ::reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_> {
+        self.core.raw(RAW_SECURITY, method, path)
+    }
     /// Credentials for the `bearerAuth` security scheme (bearer token, sent as `Authorization: Bearer ...`).
     pub fn with_bearer_auth(self, token: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
                 .with_credential("bearerAuth", Credential::Bearer(Secret::new(token))),
+        }
+    }
+    /// Credentials for the `bearerAuth` security scheme from `provider`, asked once per call that needs them (tokens that expire).
+    pub fn with_bearer_auth_provider(self, provider: impl CredentialProvider) -> Self {
+        Self {
+            core: self.core.with_credential_provider("bearerAuth", provider),
         }
     }
 }

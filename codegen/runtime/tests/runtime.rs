@@ -1914,3 +1914,218 @@ fn base64_decoding_is_lenient_about_padding_and_trailing_bits() {
     }
     assert!(serde_json::from_value::<Base64>(json!("not base64!")).is_err());
 }
+
+// ---------------------------------------------------------------------------------------
+// Hooks, credential providers, raw requests
+// ---------------------------------------------------------------------------------------
+
+/// Records what it sees and signs each attempt with a header.
+#[derive(Default)]
+struct Recorder {
+    seen: Mutex<Vec<String>>,
+}
+
+impl runtime::Hook for Recorder {
+    fn before_attempt(&self, info: &runtime::AttemptInfo<'_>, request: &mut reqwest::Request) {
+        self.seen.lock().unwrap().push(format!(
+            "before {} {} {} #{}",
+            info.operation, info.method, info.path_template, info.attempt
+        ));
+        request.headers_mut().insert(
+            "x-signature",
+            HeaderValue::from_str(&format!("sig-{}", info.attempt)).unwrap(),
+        );
+    }
+
+    fn after_response(
+        &self,
+        info: &runtime::AttemptInfo<'_>,
+        status: StatusCode,
+        headers: &HeaderMap,
+    ) {
+        let request_id = headers
+            .get("x-request-id")
+            .map(|v| v.to_str().unwrap().to_owned());
+        self.seen.lock().unwrap().push(format!(
+            "after {} #{} {} {request_id:?}",
+            info.operation,
+            info.attempt,
+            status.as_u16()
+        ));
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_every_attempt_and_can_sign_it() {
+    let server = Server::start(vec![
+        Step::Respond(reply(503, &[("x-request-id", "r1")], "")),
+        json_reply(200, r#"{"id":1}"#),
+    ])
+    .await;
+    let recorder = Arc::new(Recorder::default());
+    let core = ClientCore::new(server.url())
+        .with_credential("bearerAuth", Credential::bearer(TOKEN))
+        .with_retry(fast_retry())
+        .with_hook(Arc::clone(&recorder));
+    let response = core
+        .execute(&GET_PET, Request::new("/pets/1".to_owned()))
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(
+        *recorder.seen.lock().unwrap(),
+        [
+            "before get_pet GET /pets/{petId} #1",
+            "after get_pet #1 503 Some(\"r1\")",
+            "before get_pet GET /pets/{petId} #2",
+            "after get_pet #2 200 None",
+        ]
+    );
+    let requests = server.requests();
+    assert!(
+        lower(&requests[0]).contains("x-signature: sig-1\r\n"),
+        "{}",
+        requests[0]
+    );
+    assert!(
+        lower(&requests[1]).contains("x-signature: sig-2\r\n"),
+        "{}",
+        requests[1]
+    );
+}
+
+/// Hands out a new token per call, as a refreshing provider would; fails when told to.
+struct Tokens {
+    calls: AtomicUsize,
+    fail: bool,
+}
+
+impl runtime::CredentialProvider for Tokens {
+    fn credential<'a>(&'a self, scheme: &'a str) -> runtime::CredentialFuture<'a> {
+        Box::pin(async move {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            if self.fail {
+                return Err(format!(
+                    "no token for {scheme}: the identity server is down"
+                ));
+            }
+            tokio::task::yield_now().await;
+            Ok(Credential::bearer(format!("fresh-{n}")))
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_credential_provider_is_asked_once_per_call_and_its_failure_sends_nothing() {
+    let server = Server::start(vec![json_reply(200, r#"{"id":1}"#)]).await;
+    let core = ClientCore::new(server.url())
+        // A fixed credential for the same scheme loses to the provider.
+        .with_credential("bearerAuth", Credential::bearer("stale"))
+        .with_credential_provider(
+            "bearerAuth",
+            Tokens {
+                calls: AtomicUsize::new(0),
+                fail: false,
+            },
+        );
+    for _ in 0..2 {
+        core.execute(&GET_PET, Request::new("/pets/1".to_owned()))
+            .await
+            .expect("response");
+    }
+    // Not asked for an operation that needs no credentials.
+    core.execute(&CREATE_PET, Request::new("/pets".to_owned()))
+        .await
+        .expect("response");
+    let requests = server.requests();
+    assert!(
+        lower(&requests[0]).contains("authorization: bearer fresh-1\r\n"),
+        "{}",
+        requests[0]
+    );
+    assert!(
+        lower(&requests[1]).contains("authorization: bearer fresh-2\r\n"),
+        "{}",
+        requests[1]
+    );
+    assert!(
+        !lower(&requests[2]).contains("authorization"),
+        "{}",
+        requests[2]
+    );
+
+    let failing = ClientCore::new(server.url()).with_credential_provider(
+        "bearerAuth",
+        Tokens {
+            calls: AtomicUsize::new(0),
+            fail: true,
+        },
+    );
+    let error = failing
+        .execute(&GET_PET, Request::new("/pets/1".to_owned()))
+        .await
+        .expect_err("the provider failed");
+    assert!(
+        matches!(error.kind(), runtime::ErrorKind::CredentialProvider { scheme, .. } if scheme == "bearerAuth")
+    );
+    assert!(
+        error.to_string().contains("the identity server is down"),
+        "{error}"
+    );
+    assert_eq!(server.count(), 3, "nothing more was sent");
+}
+
+static RAW_SECURITY: &[&[&SecurityScheme]] = &[&[&BEARER], &[]];
+
+#[tokio::test]
+async fn a_raw_request_goes_through_auth_retries_and_hooks() {
+    let server = Server::start(vec![
+        Step::Respond(reply(503, &[], "")),
+        json_reply(200, r#"{"ok":true}"#),
+    ])
+    .await;
+    let recorder = Arc::new(Recorder::default());
+    let core = ClientCore::new(format!("{}/api", server.url()))
+        .with_credential("bearerAuth", Credential::bearer(TOKEN))
+        .with_retry(fast_retry())
+        .with_hook(Arc::clone(&recorder));
+    let response = core
+        .raw(RAW_SECURITY, Method::PUT, "/undocumented/thing")
+        .query("a b", "c&d")
+        .header("x-extra", "1")
+        .json(&json!({"k": "v"}))
+        .send()
+        .await
+        .expect("response");
+    assert_eq!(response.status, StatusCode::OK);
+    let value = response
+        .json::<serde_json::Value, Infallible>()
+        .expect("json");
+    assert_eq!(value.into_inner(), json!({"ok": true}));
+    let requests = server.requests();
+    assert_eq!(
+        requests.len(),
+        2,
+        "a PUT is idempotent: retried after the 503"
+    );
+    assert!(
+        requests[1].starts_with("PUT /api/undocumented/thing?a%20b=c%26d HTTP/1.1\r\n"),
+        "{}",
+        requests[1]
+    );
+    assert!(lower(&requests[1]).contains(&lower(&format!("authorization: Bearer {TOKEN}\r\n"))));
+    assert!(lower(&requests[1]).contains("x-extra: 1\r\n"));
+    assert!(requests[1].ends_with(r#"{"k":"v"}"#), "{}", requests[1]);
+    assert_eq!(
+        recorder.seen.lock().unwrap()[0],
+        "before raw PUT /api/undocumented/thing #1"
+    );
+    // Without credentials the anonymous alternative applies.
+    let anonymous = ClientCore::new(server.url());
+    anonymous
+        .raw(RAW_SECURITY, Method::GET, "/open")
+        .send()
+        .await
+        .expect("anonymous is allowed");
+    assert!(!lower(&server.requests()[2]).contains("authorization"));
+}

@@ -164,8 +164,22 @@ fn client_head(api: &Api) -> TokenStream {
             doc.push_str(&super::sanitize_doc(&scheme.docs));
         }
         let doc = doc_lines(&doc);
-        quote!(#doc #body)
+        let provider = format_ident!("with_{}_provider", bare);
+        let provider_doc = doc_lines(&format!(
+            "Credentials for the `{}` security scheme from `provider`, asked once per call that needs them (tokens that expire).",
+            scheme.name
+        ));
+        quote! {
+            #doc #body
+            #provider_doc
+            pub fn #provider(self, provider: impl CredentialProvider) -> Self {
+                Self { core: self.core.with_credential_provider(#wire, provider) }
+            }
+        }
     });
+    let raw_security = used
+        .iter()
+        .map(|index| scheme_static(&api.security_schemes[*index].rust_name));
     let title = if api.title.is_empty() {
         "the API".to_owned()
     } else {
@@ -217,6 +231,8 @@ fn client_head(api: &Api) -> TokenStream {
         #url_doc
         pub const DEFAULT_BASE_URL: &str = #default_url;
         #(#schemes)*
+        /// What [`Client::raw`] authenticates with: the first scheme the client has.
+        static RAW_SECURITY: &[&[&SecurityScheme]] = &[#(&[&#raw_security],)* &[]];
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
@@ -270,6 +286,17 @@ fn client_head(api: &Api) -> TokenStream {
             /// [`send`](Self::send) with the operation's request body.
             pub fn send_with_body<P: Endpoint>(&self, params: P, body: &P::Body) -> Call<'_, P> {
                 Call::new(&self.core, Ok(params), Some(P::encode_body(body)))
+            }
+            /// Adds `hook`, called before each attempt and after each response of every
+            /// call (signing, metrics, logging).
+            pub fn with_hook(self, hook: impl Hook) -> Self {
+                Self { core: self.core.with_hook(hook) }
+            }
+            /// A request the spec does not document (`path` after the base URL, as it is),
+            /// sent with the client's credentials, timeouts, retries and hooks; nothing
+            /// about it is checked. `.send().await` gives the response whatever its status.
+            pub fn raw(&self, method: ::reqwest::Method, path: impl Into<String>) -> RawRequest<'_> {
+                self.core.raw(RAW_SECURITY, method, path)
             }
             #(#setters)*
         }
@@ -360,12 +387,14 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
         http.push(quote!(MultipartPart));
     }
     if !used_schemes.is_empty() {
-        http.extend([quote!(SchemeKind), quote!(SecurityScheme)]);
+        http.push(quote!(SchemeKind));
     }
+    http.push(quote!(SecurityScheme));
     let mut runtime = vec![quote!(CallFuture), quote!(ClientCore)];
     if !api.security_schemes.is_empty() {
-        runtime.push(quote!(Credential));
+        runtime.extend([quote!(Credential), quote!(CredentialProvider)]);
     }
+    runtime.extend([quote!(Hook), quote!(RawRequest)]);
     runtime.extend([
         quote!(Error),
         quote!(RequestOptions),

@@ -249,8 +249,23 @@ pub(crate) fn gate_head(
             idents(&tokens, &mut own);
         }
     }
-    // The statics (security schemes) are gated by the operations naming them; what they
-    // name themselves is needed under the same gates.
+    // A static the head uses (the raw requests' schemes) is always needed, and so is
+    // everything it names.
+    loop {
+        let before = own.len();
+        for item in &file.items {
+            if let syn::Item::Static(static_item) = item {
+                if own.contains(&static_item.ident.to_string()) {
+                    idents(&quote!(#static_item), &mut own);
+                }
+            }
+        }
+        if own.len() == before {
+            break;
+        }
+    }
+    // The other statics (security schemes) are gated by the operations naming them; what
+    // they name themselves is needed under the same gates.
     let statics: Vec<(Option<Gate>, BTreeSet<String>)> = file
         .items
         .iter()
@@ -297,6 +312,7 @@ pub(crate) fn gate_head(
             }
             syn::Item::Static(ref static_item) => {
                 let gate = gate_line(&static_item.ident.to_string()).flatten();
+                // A static nothing uses stays as it is (the compiler would say so).
                 out.extend(quote!(#gate #item));
             }
             syn::Item::Impl(mut block) => {

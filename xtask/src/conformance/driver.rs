@@ -121,6 +121,10 @@ impl Surface {
                 else {
                     continue;
                 };
+                // Each scheme also has a `with_<scheme>_provider` (credentials on demand).
+                if method.ends_with("_provider") {
+                    continue;
+                }
                 let signature: String = lines[at..lines.len().min(at + 5)].join(" ");
                 let basic = signature.contains("username");
                 surface.credentials.push((method.to_owned(), basic));

@@ -9,8 +9,8 @@ use crate::runtime::http::{
     SchemeKind, SecurityScheme,
 };
 use crate::runtime::{
-    CallFuture, ClientCore, Credential, Error, RequestOptions, ResponseValue,
-    RetryPolicy, Secret, ValidationError,
+    CallFuture, ClientCore, Credential, CredentialProvider, Hook, RawRequest, Error,
+    RequestOptions, ResponseValue, RetryPolicy, Secret, ValidationError,
 };
 use crate::types;
 
@@ -34,6 +34,14 @@ static SCHEME_BEARER: SecurityScheme = SecurityScheme {
     name: "bearer",
     kind: SchemeKind::Bearer,
 };
+
+/// What [`Client::raw`] authenticates with: the first scheme the client has.
+static RAW_SECURITY: &[&[&SecurityScheme]] = &[
+    &[&SCHEME_API_KEY],
+    &[&SCHEME_BASIC],
+    &[&SCHEME_BEARER],
+    &[],
+];
 
 /// Client for Operations 2.0.
 ///
@@ -107,12 +115,35 @@ impl Client {
     pub fn send_with_body<P: Endpoint>(&self, params: P, body: &P::Body) -> Call<'_, P> {
         Call::new(&self.core, Ok(params), Some(P::encode_body(body)))
     }
+    /// Adds `hook`, called before each attempt and after each response of every
+    /// call (signing, metrics, logging).
+    pub fn with_hook(self, hook: impl Hook) -> Self {
+        Self {
+            core: self.core.with_hook(hook),
+        }
+    }
+    /// A request the spec does not document (`path` after the base URL, as it is),
+    /// sent with the client's credentials, timeouts, retries and hooks; nothing
+    /// about it is checked. `.send().await` gives the response whatever its status.
+    pub fn raw(
+        &self,
+        method: ::reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_> {
+        self.core.raw(RAW_SECURITY, method, path)
+    }
     /// Credentials for the `apiKey` security scheme (API key sent as the `api_key` query parameter).
     pub fn with_api_key(self, key: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
                 .with_credential("apiKey", Credential::ApiKey(Secret::new(key))),
+        }
+    }
+    /// Credentials for the `apiKey` security scheme from `provider`, asked once per call that needs them (tokens that expire).
+    pub fn with_api_key_provider(self, provider: impl CredentialProvider) -> Self {
+        Self {
+            core: self.core.with_credential_provider("apiKey", provider),
         }
     }
     /// Credentials for the `basic` security scheme (HTTP basic authentication).
@@ -133,12 +164,24 @@ impl Client {
                 ),
         }
     }
+    /// Credentials for the `basic` security scheme from `provider`, asked once per call that needs them (tokens that expire).
+    pub fn with_basic_provider(self, provider: impl CredentialProvider) -> Self {
+        Self {
+            core: self.core.with_credential_provider("basic", provider),
+        }
+    }
     /// Credentials for the `bearer` security scheme (bearer token, sent as `Authorization: Bearer ...`).
     pub fn with_bearer(self, token: impl Into<String>) -> Self {
         Self {
             core: self
                 .core
                 .with_credential("bearer", Credential::Bearer(Secret::new(token))),
+        }
+    }
+    /// Credentials for the `bearer` security scheme from `provider`, asked once per call that needs them (tokens that expire).
+    pub fn with_bearer_provider(self, provider: impl CredentialProvider) -> Self {
+        Self {
+            core: self.core.with_credential_provider("bearer", provider),
         }
     }
 }

@@ -3,14 +3,17 @@
 
 use std::future::IntoFuture;
 use std::time::Duration;
-use crate::runtime::http::{Body, Endpoint};
+use crate::runtime::http::{Body, Endpoint, SecurityScheme};
 use crate::runtime::{
-    CallFuture, ClientCore, Error, RequestOptions, ResponseValue, RetryPolicy,
-    ValidationError,
+    CallFuture, ClientCore, Hook, RawRequest, Error, RequestOptions, ResponseValue,
+    RetryPolicy, ValidationError,
 };
 
 /// The spec lists no server: set one with [`Client::with_base_url`].
 pub const DEFAULT_BASE_URL: &str = "";
+
+/// What [`Client::raw`] authenticates with: the first scheme the client has.
+static RAW_SECURITY: &[&[&SecurityScheme]] = &[&[]];
 
 /// Client for Unions 1.
 ///
@@ -83,6 +86,23 @@ impl Client {
     /// [`send`](Self::send) with the operation's request body.
     pub fn send_with_body<P: Endpoint>(&self, params: P, body: &P::Body) -> Call<'_, P> {
         Call::new(&self.core, Ok(params), Some(P::encode_body(body)))
+    }
+    /// Adds `hook`, called before each attempt and after each response of every
+    /// call (signing, metrics, logging).
+    pub fn with_hook(self, hook: impl Hook) -> Self {
+        Self {
+            core: self.core.with_hook(hook),
+        }
+    }
+    /// A request the spec does not document (`path` after the base URL, as it is),
+    /// sent with the client's credentials, timeouts, retries and hooks; nothing
+    /// about it is checked. `.send().await` gives the response whatever its status.
+    pub fn raw(
+        &self,
+        method: ::reqwest::Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_> {
+        self.core.raw(RAW_SECURITY, method, path)
     }
 }
 

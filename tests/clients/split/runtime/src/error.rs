@@ -69,6 +69,15 @@ pub enum ErrorKind<E = Infallible> {
         /// The alternatives the spec allows, e.g. `bearerAuth or (apiKey and appId)`.
         schemes: String,
     },
+    /// The credential provider of a security scheme the operation needs failed
+    /// (see [`ClientCore::with_credential_provider`](crate::ClientCore::with_credential_provider)).
+    /// Nothing was sent.
+    CredentialProvider {
+        /// The scheme's name in the spec.
+        scheme: String,
+        /// What the provider said.
+        message: String,
+    },
     /// Connecting, sending or receiving failed. The error is stored without its URL, so
     /// no secret in the query can leak through it.
     Transport {
@@ -162,6 +171,7 @@ impl<E> Error<E> {
             | ErrorKind::InvalidResponse { status, .. } => Some(*status),
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::CredentialProvider { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -175,6 +185,7 @@ impl<E> Error<E> {
             | ErrorKind::InvalidResponse { headers, .. } => Some(headers),
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::CredentialProvider { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -188,6 +199,7 @@ impl<E> Error<E> {
             | ErrorKind::InvalidResponse { body, .. } => Some(body),
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
+            | ErrorKind::CredentialProvider { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -275,6 +287,9 @@ impl Error<Infallible> {
         let kind = match self.kind {
             ErrorKind::InvalidRequest(error) => ErrorKind::InvalidRequest(error),
             ErrorKind::MissingCredentials { schemes } => ErrorKind::MissingCredentials { schemes },
+            ErrorKind::CredentialProvider { scheme, message } => {
+                ErrorKind::CredentialProvider { scheme, message }
+            }
             ErrorKind::Transport { source, attempts } => ErrorKind::Transport { source, attempts },
             ErrorKind::Timeout { elapsed, attempts } => ErrorKind::Timeout { elapsed, attempts },
             ErrorKind::ErrorResponse(value, _) => match value.body {},
@@ -337,6 +352,10 @@ impl<E> fmt::Display for ErrorKind<E> {
                 "requires credentials for {schemes}, which the client was not given; \
                  nothing was sent"
             ),
+            Self::CredentialProvider { scheme, message } => write!(
+                f,
+                "the credential provider for `{scheme}` failed: {message}; nothing was sent"
+            ),
             Self::Transport { attempts, .. } => {
                 write!(f, "transport error ({})", Attempts(*attempts))
             }
@@ -393,6 +412,11 @@ impl<E: fmt::Debug> fmt::Debug for ErrorKind<E> {
             Self::MissingCredentials { schemes } => f
                 .debug_struct("MissingCredentials")
                 .field("schemes", schemes)
+                .finish(),
+            Self::CredentialProvider { scheme, message } => f
+                .debug_struct("CredentialProvider")
+                .field("scheme", scheme)
+                .field("message", message)
                 .finish(),
             Self::Transport { source, attempts } => f
                 .debug_struct("Transport")

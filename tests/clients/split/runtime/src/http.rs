@@ -32,6 +32,7 @@ use ::tracing::Instrument as _;
 
 use super::decode::decode_json;
 use super::error::{Error, ErrorKind, OperationInfo, RedactedHeaders, ResponseValue, Snippet};
+use super::hooks::{AttemptInfo, CredentialProvider, Hook};
 use super::validate::{ValidationError, Violation};
 
 /// Time allowed to establish a connection, unless changed with
@@ -96,6 +97,25 @@ impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("***")
     }
+}
+
+/// The method's name for errors, as a `'static` string.
+fn static_method(method: &Method) -> &'static str {
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::TRACE, "TRACE"),
+        (Method::CONNECT, "CONNECT"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("(other method)", |(_, name)| name)
 }
 
 /// Credentials for one security scheme. `Debug` shows no secret.
@@ -194,10 +214,10 @@ pub struct Operation {
 
 impl Operation {
     /// The operation's name, method and path template, as errors show them.
-    pub fn info(&'static self) -> OperationInfo {
+    pub fn info(&self) -> OperationInfo {
         OperationInfo {
             name: self.name,
-            method: self.method.as_str(),
+            method: static_method(&self.method),
             path_template: self.path_template,
         }
     }
@@ -596,6 +616,63 @@ const CLIENT_HEADERS: &[&str] = &[
     "idempotency-key",
 ];
 
+/// An undocumented request ([`ClientCore::raw`]): set its query, headers and body,
+/// then [`send`](Self::send) it. Nothing about it is checked against the spec.
+#[must_use = "a request does nothing until it is sent"]
+pub struct RawRequest<'a> {
+    core: &'a ClientCore,
+    operation: Operation,
+    request: Request,
+    options: RequestOptions,
+}
+
+impl RawRequest<'_> {
+    /// A query pair (percent-encoded here).
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        let encode = super::encoding::encode_query;
+        self.request.query.push((encode(name), encode(value)));
+        self
+    }
+
+    /// A header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.request.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// A JSON body.
+    pub fn json<T: ::serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match Body::json(body) {
+            Ok(body) => self.request.body = body,
+            Err(error) => self.request.reject(error),
+        }
+        self
+    }
+
+    /// A body of any media type.
+    pub fn body(mut self, content_type: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        self.request.body = Body::Bytes {
+            content_type: content_type.into(),
+            data: data.into(),
+        };
+        self
+    }
+
+    /// Per-call settings (timeout, retries, idempotency key).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends it; the response comes back whatever its status (read it with
+    /// [`RawResponse::json`], [`text`](RawResponse::text) or [`bytes`](RawResponse::bytes)).
+    pub async fn send(self) -> Result<RawResponse, Error> {
+        self.core
+            .execute_with(&self.operation, self.request, &self.options)
+            .await
+    }
+}
+
 /// What every generated client holds: the HTTP client, base URL, credentials and
 /// defaults for timeouts and retries. Cloning is cheap. `Debug` shows no secret.
 #[derive(Clone)]
@@ -604,6 +681,8 @@ pub struct ClientCore {
     custom_client: bool,
     base_url: Arc<str>,
     credentials: Arc<BTreeMap<&'static str, Credential>>,
+    providers: Arc<BTreeMap<&'static str, Arc<dyn CredentialProvider>>>,
+    hooks: Arc<Vec<Arc<dyn Hook>>>,
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -623,6 +702,8 @@ impl ClientCore {
             custom_client: false,
             base_url: Arc::from(base_url.into()),
             credentials: Arc::new(BTreeMap::new()),
+            providers: Arc::new(BTreeMap::new()),
+            hooks: Arc::new(Vec::new()),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -653,6 +734,50 @@ impl ClientCore {
     pub fn with_credential(mut self, scheme: &'static str, credential: Credential) -> Self {
         Arc::make_mut(&mut self.credentials).insert(scheme, credential);
         self
+    }
+
+    /// Asks `provider` for the credential of the security scheme named `scheme` once per
+    /// call that needs it (before its first attempt), instead of a fixed one: for tokens
+    /// that expire. A credential given with [`with_credential`](Self::with_credential)
+    /// for the same scheme is not used.
+    pub fn with_credential_provider(
+        mut self,
+        scheme: &'static str,
+        provider: impl CredentialProvider,
+    ) -> Self {
+        Arc::make_mut(&mut self.providers).insert(scheme, Arc::new(provider));
+        self
+    }
+
+    /// Adds `hook`, called before each attempt and after each response of every call
+    /// (after the hooks added before it).
+    pub fn with_hook(mut self, hook: impl Hook) -> Self {
+        Arc::make_mut(&mut self.hooks).push(Arc::new(hook));
+        self
+    }
+
+    /// A request the spec does not document, sent like an operation's: the base URL,
+    /// the credentials of the first alternative of `security` the client has (the
+    /// generated `Client::raw` passes every scheme of the spec), timeouts, retries and
+    /// hooks. `path` is appended to the base URL as it is (percent-encode it yourself).
+    pub fn raw(
+        &self,
+        security: &'static [&'static [&'static SecurityScheme]],
+        method: Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'_> {
+        RawRequest {
+            core: self,
+            operation: Operation {
+                name: "raw",
+                method,
+                path_template: "",
+                security,
+                headers: &[],
+            },
+            request: Request::new(path.into()),
+            options: RequestOptions::default(),
+        }
     }
 
     /// Sets the time allowed for each attempt (connect, send and receive the whole
@@ -726,7 +851,7 @@ impl ClientCore {
     /// [`execute`](Self::execute) with per-call settings.
     pub async fn execute_with(
         &self,
-        op: &'static Operation,
+        op: &Operation,
         mut request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
@@ -761,17 +886,51 @@ impl ClientCore {
             if !problems.is_empty() {
                 request.reject(ValidationError::new(problems));
             }
-            let prepared = self.prepare(op, request)?;
+            let provided = self.provided_credentials(op).await?;
+            let core = provided.as_ref().unwrap_or(self);
+            let prepared = core.prepare(op, request)?;
             let settings = Settings {
                 timeout: options.timeout.unwrap_or(self.timeout),
                 retry: options.retry.as_ref().unwrap_or(&self.retry),
                 idempotent: options.idempotency_key.is_some(),
             };
-            self.send(op, &prepared, &settings).await
+            core.send(op, &prepared, &settings).await
         }
         .instrument(span)
         .await
         .map_err(|error| error.in_operation(op.info()))
+    }
+
+    /// A copy of the client holding the credentials the providers give for `op`'s
+    /// schemes; `None` when no provider serves them.
+    async fn provided_credentials(&self, op: &Operation) -> Result<Option<ClientCore>, Error> {
+        let mut schemes: Vec<&'static str> = op
+            .security
+            .iter()
+            .flat_map(|alternative| alternative.iter().map(|scheme| scheme.name))
+            .filter(|name| self.providers.contains_key(name))
+            .collect();
+        schemes.sort_unstable();
+        schemes.dedup();
+        if schemes.is_empty() {
+            return Ok(None);
+        }
+        let mut core = self.clone();
+        for scheme in schemes {
+            let provider = Arc::clone(&self.providers[scheme]);
+            match provider.credential(scheme).await {
+                Ok(credential) => {
+                    Arc::make_mut(&mut core.credentials).insert(scheme, credential);
+                }
+                Err(message) => {
+                    return Err(Error::new(ErrorKind::CredentialProvider {
+                        scheme: scheme.to_owned(),
+                        message,
+                    }))
+                }
+            }
+        }
+        Ok(Some(core))
     }
 
     /// Whether `header` (lower case) carries the API key of one of `op`'s schemes.
@@ -1042,7 +1201,17 @@ impl ClientCore {
         loop {
             attempt += 1;
             let attempt_started = Instant::now();
-            let outcome = self.attempt(prepared, settings.timeout).await;
+            let info = AttemptInfo {
+                operation: op.name,
+                method: &op.method,
+                path_template: if op.path_template.is_empty() {
+                    prepared.url.path()
+                } else {
+                    op.path_template
+                },
+                attempt,
+            };
+            let outcome = self.attempt(prepared, settings.timeout, &info).await;
             let latency_ms = millis(attempt_started.elapsed());
             let last = attempt >= max_attempts;
             let delay = match outcome {
@@ -1123,12 +1292,19 @@ impl ClientCore {
         &self,
         prepared: &Prepared,
         timeout: Duration,
+        info: &AttemptInfo<'_>,
     ) -> Result<RawResponse, Failure> {
         let outcome = async {
-            let request = prepared.build(&self.http, timeout)?;
+            let mut request = prepared.build(&self.http, timeout)?;
+            for hook in self.hooks.iter() {
+                hook.before_attempt(info, &mut request);
+            }
             let mut response = self.http.execute(request).await?;
             let status = response.status();
             let headers = ::std::mem::take(response.headers_mut());
+            for hook in self.hooks.iter() {
+                hook.after_response(info, status, &headers);
+            }
             let body = response.bytes().await?;
             Ok(RawResponse {
                 status,
@@ -1156,6 +1332,11 @@ impl fmt::Debug for ClientCore {
         f.debug_struct("ClientCore")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field(
+                "credential_providers",
+                &self.providers.keys().collect::<Vec<_>>(),
+            )
+            .field("hooks", &self.hooks.len())
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)

@@ -17,6 +17,8 @@ pub mod encoding;
 #[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
+pub mod hooks;
+#[cfg(feature = "client")]
 pub mod http;
 pub mod model;
 pub mod pattern;
@@ -27,5 +29,10 @@ pub use decode::decode_json;
 #[cfg(feature = "client")]
 pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
 #[cfg(feature = "client")]
-pub use http::{CallFuture, ClientCore, Credential, Endpoint, RequestOptions, RetryPolicy, Secret};
+pub use hooks::{AttemptInfo, CredentialFuture, CredentialProvider, Hook};
+#[cfg(feature = "client")]
+pub use http::{
+    CallFuture, ClientCore, Credential, Endpoint, RawRequest, RawResponse, RequestOptions,
+    RetryPolicy, Secret,
+};
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};
