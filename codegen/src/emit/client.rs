@@ -348,6 +348,13 @@ fn client_head(api: &Api) -> TokenStream {
             pub fn params(&self) -> Option<&P> {
                 self.params.as_ref().ok()
             }
+            /// Sends the call and gives a successful response's body as a [`ByteStream`],
+            /// read piece by piece (a large download never sits in memory whole); the
+            /// timeout applies to each wait for data. A documented error status is
+            /// decoded as `.await` would.
+            pub async fn stream(self) -> Result<ByteStream, Error<P::Error>> {
+                crate::runtime::http::send_streaming(self.core, self.params, self.body, self.options).await
+            }
             #set_fns
         }
         impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {
@@ -394,7 +401,7 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
     if !api.security_schemes.is_empty() {
         runtime.extend([quote!(Credential), quote!(CredentialProvider)]);
     }
-    runtime.extend([quote!(Hook), quote!(RawRequest)]);
+    runtime.extend([quote!(ByteStream), quote!(Hook), quote!(RawRequest)]);
     runtime.extend([
         quote!(Error),
         quote!(RequestOptions),

@@ -90,6 +90,9 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
         "erased-serde = { version = \"0.4\", default-features = false, features = [\"std\"] }\n",
     );
     out.push_str("fastrand = { version = \"2\", optional = true }\n");
+    out.push_str(
+        "futures-util = { version = \"0.3\", default-features = false, optional = true }\n",
+    );
     out.push_str("httpdate = { version = \"1\", optional = true }\n");
     out.push_str("percent-encoding = { version = \"2\", optional = true }\n");
     out.push_str("regex = { version = \"1\", default-features = false, features = [\"std\"] }\n");
@@ -112,7 +115,7 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str("\n[features]\n");
     out.push_str("default = [\"client\"]\n");
     out.push_str("# The HTTP half (reqwest, tokio); without it the models' half builds alone, for any target.\n");
-    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\", \"dep:web-time\"]\n");
+    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:futures-util\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\", \"dep:web-time\"]\n");
     out
 }
 

@@ -9,8 +9,8 @@ use crate::runtime::http::{
     SchemeKind, SecurityScheme,
 };
 use crate::runtime::{
-    CallFuture, ClientCore, Credential, CredentialProvider, Hook, RawRequest, Error,
-    RequestOptions, ResponseValue, RetryPolicy, Secret, ValidationError,
+    CallFuture, ClientCore, Credential, CredentialProvider, ByteStream, Hook, RawRequest,
+    Error, RequestOptions, ResponseValue, RetryPolicy, Secret, ValidationError,
 };
 use crate::types;
 
@@ -243,6 +243,19 @@ impl<'a, P: Endpoint> Call<'a, P> {
     /// The parameters as set so far (`None` if one broke the spec).
     pub fn params(&self) -> Option<&P> {
         self.params.as_ref().ok()
+    }
+    /// Sends the call and gives a successful response's body as a [`ByteStream`],
+    /// read piece by piece (a large download never sits in memory whole); the
+    /// timeout applies to each wait for data. A documented error status is
+    /// decoded as `.await` would.
+    pub async fn stream(self) -> Result<ByteStream, Error<P::Error>> {
+        crate::runtime::http::send_streaming(
+                self.core,
+                self.params,
+                self.body,
+                self.options,
+            )
+            .await
     }
     fn set<V>(mut self, set: fn(P, V) -> P, value: V) -> Self {
         self.params = match self.params {

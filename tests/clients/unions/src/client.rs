@@ -5,8 +5,8 @@ use std::future::IntoFuture;
 use std::time::Duration;
 use crate::runtime::http::{Body, Endpoint, SecurityScheme};
 use crate::runtime::{
-    CallFuture, ClientCore, Hook, RawRequest, Error, RequestOptions, ResponseValue,
-    RetryPolicy, ValidationError,
+    CallFuture, ClientCore, ByteStream, Hook, RawRequest, Error, RequestOptions,
+    ResponseValue, RetryPolicy, ValidationError,
 };
 
 /// The spec lists no server: set one with [`Client::with_base_url`].
@@ -163,6 +163,19 @@ impl<'a, P: Endpoint> Call<'a, P> {
     /// The parameters as set so far (`None` if one broke the spec).
     pub fn params(&self) -> Option<&P> {
         self.params.as_ref().ok()
+    }
+    /// Sends the call and gives a successful response's body as a [`ByteStream`],
+    /// read piece by piece (a large download never sits in memory whole); the
+    /// timeout applies to each wait for data. A documented error status is
+    /// decoded as `.await` would.
+    pub async fn stream(self) -> Result<ByteStream, Error<P::Error>> {
+        crate::runtime::http::send_streaming(
+                self.core,
+                self.params,
+                self.body,
+                self.options,
+            )
+            .await
     }
 }
 

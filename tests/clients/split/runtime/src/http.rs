@@ -268,7 +268,53 @@ pub fn send<P: Endpoint>(
     body: Option<Result<Body, ValidationError>>,
     options: RequestOptions,
 ) -> CallFuture<'_, P::Response, P::Error> {
+    core.call(
+        P::operation(),
+        call_request(params, body),
+        options,
+        P::decode,
+    )
+}
+
+/// [`send`], with a successful response's body as a [`ByteStream`] instead of read
+/// whole; a documented error status is decoded as `send` would.
+pub async fn send_streaming<P: Endpoint>(
+    core: &ClientCore,
+    params: Result<P, ValidationError>,
+    body: Option<Result<Body, ValidationError>>,
+    options: RequestOptions,
+) -> Result<ByteStream, Error<P::Error>> {
     let op = P::operation();
+    let request = call_request(params, body);
+    match core
+        .execute_mode(op, request, &options, Mode::Streamed)
+        .await
+        .map_err(Error::widen)?
+    {
+        Attempted::Streamed(stream) => Ok(stream),
+        Attempted::Whole(response) => {
+            let (status, headers) = (response.status, response.headers.clone());
+            let body = response.body.clone();
+            match P::decode(response) {
+                // A success the spec documents outside 2xx: its body, already read.
+                Ok(_) => Ok(ByteStream {
+                    status,
+                    headers,
+                    source: Source::Read(Some(body)),
+                    idle: None,
+                }),
+                Err(error) => Err(error.in_operation(op.info())),
+            }
+        }
+    }
+}
+
+/// The request of a call: the parameters' encoding and the body, or every reason it
+/// may not be sent.
+fn call_request<P: Endpoint>(
+    params: Result<P, ValidationError>,
+    body: Option<Result<Body, ValidationError>>,
+) -> Request {
     let mut problems: Vec<Violation> = Vec::new();
     let mut request = match &params {
         Ok(params) => {
@@ -294,7 +340,132 @@ pub fn send<P: Endpoint>(
     if !problems.is_empty() {
         request.reject(ValidationError::new(problems));
     }
-    core.call(op, request, options, P::decode)
+    request
+}
+
+/// How an attempt reads the response body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Whole, within the attempt's timeout.
+    Whole,
+    /// A 2xx body as a stream, the timeout applying to each wait for data (any other
+    /// status is read whole, to retry on or decode).
+    Streamed,
+}
+
+/// What an attempt got.
+enum Attempted {
+    Whole(RawResponse),
+    Streamed(ByteStream),
+}
+
+impl Attempted {
+    fn status(&self) -> StatusCode {
+        match self {
+            Attempted::Whole(response) => response.status,
+            Attempted::Streamed(stream) => stream.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Attempted::Whole(response) => &response.headers,
+            Attempted::Streamed(stream) => &stream.headers,
+        }
+    }
+}
+
+/// A transport error while a streamed body was being read.
+fn stream_error(source: ::reqwest::Error) -> Error {
+    Error::new(ErrorKind::Transport {
+        source: source.without_url(),
+        attempts: 1,
+    })
+}
+
+/// A successful response whose body arrives as it is read ([`chunk`](Self::chunk), or
+/// [`into_stream`](Self::into_stream) for a `Stream`): a large download never sits in
+/// memory whole. Each wait for data may take up to the call's timeout (an idle timeout,
+/// not a whole-request one; in the browser there is none).
+pub struct ByteStream {
+    status: StatusCode,
+    headers: HeaderMap,
+    source: Source,
+    idle: Option<Duration>,
+}
+
+enum Source {
+    Live(::reqwest::Response),
+    Read(Option<Bytes>),
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The next piece of the body; `None` at its end. (In the browser, where reqwest's
+    /// fetch backend has no chunked reads, the first piece is the whole body.)
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        match &mut self.source {
+            Source::Read(body) => Ok(body.take()),
+            Source::Live(_) => self.next_live().await,
+        }
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    async fn next_live(&mut self) -> Result<Option<Bytes>, Error> {
+        let Source::Live(response) = &mut self.source else {
+            return Ok(None);
+        };
+        match self.idle {
+            Some(idle) => match ::tokio::time::timeout(idle, response.chunk()).await {
+                Ok(chunk) => chunk.map_err(stream_error),
+                Err(_) => Err(Error::new(ErrorKind::Timeout {
+                    elapsed: idle,
+                    attempts: 1,
+                })),
+            },
+            None => response.chunk().await.map_err(stream_error),
+        }
+    }
+
+    /// No timer of ours in the browser: `idle` is not used there.
+    #[cfg(target_arch = "wasm32")]
+    async fn next_live(&mut self) -> Result<Option<Bytes>, Error> {
+        let _ = self.idle;
+        match ::std::mem::replace(&mut self.source, Source::Read(None)) {
+            Source::Live(response) => response.bytes().await.map(Some).map_err(stream_error),
+            Source::Read(body) => Ok(body),
+        }
+    }
+
+    /// The body as a `Stream` of chunks.
+    pub fn into_stream(self) -> impl ::futures_util::Stream<Item = Result<Bytes, Error>> {
+        ::futures_util::stream::unfold(Some(self), |state| async move {
+            let mut stream = state?;
+            match stream.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(stream))),
+                Ok(None) => None,
+                Err(error) => Some((Err(error), None)),
+            }
+        })
+    }
 }
 
 /// A request body, already serialized.
@@ -852,9 +1023,27 @@ impl ClientCore {
     pub async fn execute_with(
         &self,
         op: &Operation,
-        mut request: Request,
+        request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        match self.execute_mode(op, request, options, Mode::Whole).await? {
+            Attempted::Whole(response) => Ok(response),
+            // `Mode::Whole` reads every body whole; this arm is never taken.
+            Attempted::Streamed(stream) => Ok(RawResponse {
+                status: stream.status,
+                headers: stream.headers,
+                body: Bytes::new(),
+            }),
+        }
+    }
+
+    async fn execute_mode(
+        &self,
+        op: &Operation,
+        mut request: Request,
+        options: &RequestOptions,
+        mode: Mode,
+    ) -> Result<Attempted, Error> {
         let span = ::tracing::info_span!(
             "http_operation",
             operation = op.name,
@@ -894,7 +1083,7 @@ impl ClientCore {
                 retry: options.retry.as_ref().unwrap_or(&self.retry),
                 idempotent: options.idempotency_key.is_some(),
             };
-            core.send(op, &prepared, &settings).await
+            core.send(op, &prepared, &settings, mode).await
         }
         .instrument(span)
         .await
@@ -1191,7 +1380,8 @@ impl ClientCore {
         op: &Operation,
         prepared: &Prepared,
         settings: &Settings<'_>,
-    ) -> Result<RawResponse, Error> {
+        mode: Mode,
+    ) -> Result<Attempted, Error> {
         let policy = settings.retry;
         let max_attempts = policy.max_attempts.max(1);
         let idempotent = settings.idempotent || is_idempotent(&op.method);
@@ -1211,12 +1401,12 @@ impl ClientCore {
                 },
                 attempt,
             };
-            let outcome = self.attempt(prepared, settings.timeout, &info).await;
+            let outcome = self.attempt(prepared, settings.timeout, &info, mode).await;
             let latency_ms = millis(attempt_started.elapsed());
             let last = attempt >= max_attempts;
             let delay = match outcome {
                 Ok(response) => {
-                    let status = response.status.as_u16();
+                    let status = response.status().as_u16();
                     let retry = !last
                         && match status {
                             429 => true,
@@ -1225,7 +1415,7 @@ impl ClientCore {
                         };
                     let delay = retry.then(|| {
                         let asked = matches!(status, 429 | 503)
-                            .then(|| retry_after(&response.headers, now()))
+                            .then(|| retry_after(response.headers(), now()))
                             .flatten();
                         asked.unwrap_or_else(|| backoff(policy, attempt))
                     });
@@ -1287,15 +1477,18 @@ impl ClientCore {
         }
     }
 
-    /// One attempt: send, and read the whole response within the timeout.
+    /// One attempt: send, and read the whole response within the timeout (or, streamed,
+    /// wait for a 2xx response's headers within it and leave the body to the caller).
     async fn attempt(
         &self,
         prepared: &Prepared,
         timeout: Duration,
         info: &AttemptInfo<'_>,
-    ) -> Result<RawResponse, Failure> {
+        mode: Mode,
+    ) -> Result<Attempted, Failure> {
+        let streamed = mode == Mode::Streamed;
         let outcome = async {
-            let mut request = prepared.build(&self.http, timeout)?;
+            let mut request = prepared.build(&self.http, (!streamed).then_some(timeout))?;
             for hook in self.hooks.iter() {
                 hook.before_attempt(info, &mut request);
             }
@@ -1305,14 +1498,36 @@ impl ClientCore {
             for hook in self.hooks.iter() {
                 hook.after_response(info, status, &headers);
             }
+            if streamed && status.is_success() {
+                return Ok(Attempted::Streamed(ByteStream {
+                    status,
+                    headers,
+                    source: Source::Live(response),
+                    idle: Some(timeout),
+                }));
+            }
             let body = response.bytes().await?;
-            Ok(RawResponse {
+            Ok(Attempted::Whole(RawResponse {
                 status,
                 headers,
                 body,
-            })
-        }
-        .await;
+            }))
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let outcome = if streamed {
+            match ::tokio::time::timeout(timeout, outcome).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    return Err(Failure::Timeout {
+                        before_sending: false,
+                    })
+                }
+            }
+        } else {
+            outcome.await
+        };
+        #[cfg(target_arch = "wasm32")]
+        let outcome = outcome.await;
         outcome.map_err(|error: ::reqwest::Error| {
             // The URL may hold an API key in its query: it never leaves this function.
             let error = error.without_url();
@@ -1433,16 +1648,17 @@ impl Prepared {
     pub(crate) fn build(
         &self,
         http: &::reqwest::Client,
-        timeout: Duration,
+        timeout: Option<Duration>,
     ) -> Result<::reqwest::Request, ::reqwest::Error> {
         let data = match &self.body {
             PreparedBody::Multipart(parts) => {
-                return http
+                let mut request = http
                     .request(self.method.clone(), self.url.clone())
                     .headers(self.headers.clone())
-                    .timeout(timeout)
                     .multipart(multipart_form(parts)?)
-                    .build();
+                    .build()?;
+                *request.timeout_mut() = timeout;
+                return Ok(request);
             }
             PreparedBody::Empty => None,
             PreparedBody::Bytes(data) => Some(data.clone()),
@@ -1451,7 +1667,7 @@ impl Prepared {
         // the larger part of the client's own cost per call.
         let mut request = ::reqwest::Request::new(self.method.clone(), self.url.clone());
         *request.headers_mut() = self.headers.clone();
-        *request.timeout_mut() = Some(timeout);
+        *request.timeout_mut() = timeout;
         *request.body_mut() = data.map(::reqwest::Body::from);
         Ok(request)
     }
@@ -1775,7 +1991,7 @@ mod tests {
             .expect("prepared");
         assert!(prepared.headers[AUTHORIZATION].is_sensitive());
         let built = prepared
-            .build(&::reqwest::Client::new(), Duration::from_secs(1))
+            .build(&::reqwest::Client::new(), Some(Duration::from_secs(1)))
             .expect("built");
         assert!(built.headers()[AUTHORIZATION].is_sensitive());
         assert_eq!(built.headers()[AUTHORIZATION], "Bearer s3cret");

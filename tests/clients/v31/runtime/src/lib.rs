@@ -32,7 +32,7 @@ pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
 pub use hooks::{AttemptInfo, CredentialFuture, CredentialProvider, Hook};
 #[cfg(feature = "client")]
 pub use http::{
-    CallFuture, ClientCore, Credential, Endpoint, RawRequest, RawResponse, RequestOptions,
-    RetryPolicy, Secret,
+    ByteStream, CallFuture, ClientCore, Credential, Endpoint, RawRequest, RawResponse,
+    RequestOptions, RetryPolicy, Secret,
 };
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};
