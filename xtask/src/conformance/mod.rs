@@ -1008,6 +1008,9 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
             .into_iter()
             .find(|c| matches!(cache.check(&target, c), Ok(None)))
         {
+            // `null` for an optional body (GitHub's `examples: {default: {value: null}}`
+            // next to a `type`-less object schema) means: send none.
+            Some(Value::Null) if !body.required => {}
             Some(value) => job["body"] = value,
             None if body.required => return Err("no valid request body could be built".to_owned()),
             None => {}

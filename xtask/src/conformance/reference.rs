@@ -58,6 +58,9 @@ impl Reference {
             .with_draft(self.draft)
             .with_registry(self.registry.clone())
             .should_validate_formats(true)
+            // Bounded repetitions as large as `^.{0,262144}$` (Adyen) compile past the
+            // regex crate's default size limit (10 MB) and would leave the schema unjudged.
+            .with_pattern_options(jsonschema::PatternOptions::fancy_regex().size_limit(512 << 20))
             // Draft 4 does not define `uuid`; OpenAPI 3.0 specs use it all the same.
             .with_format("uuid", is_uuid)
             .build(&json!({ "$ref": reference }))
