@@ -608,7 +608,7 @@ fn compare(spec: &Spec, schema: Option<String>, a: &Value, b: &Value, at: &str) 
                 .find_map(|(i, (x, y))| compare(spec, items.clone(), x, y, &format!("{at}[{i}]")))
         }
         (Value::Object(xs), Value::Object(ys)) => {
-            let declared = schema.as_deref().map(|s| declared_properties(spec, s));
+            let declared = schema.as_deref().and_then(|s| kept_properties(spec, s, xs));
             for (key, x) in xs {
                 let child_at = format!("{at}.{key}");
                 match ys.get(key) {
@@ -647,6 +647,61 @@ fn same_instant(a: &str, b: &str) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+/// The properties a decoded value of the object schema at `schema` must keep from
+/// `value`: those it declares. For an untagged union (`oneOf`/`anyOf`), the client takes
+/// a member that keeps the whole value when one declares every present property; when
+/// none does, some are dropped whichever member fits (by design: a struct holds what its
+/// schema declares), so no drop is reported (an empty set).
+fn kept_properties(
+    spec: &Spec,
+    schema: &str,
+    value: &Map<String, Value>,
+) -> Option<BTreeMap<String, String>> {
+    let node = spec.resolved(schema)?;
+    let present: Vec<&String> = value
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k)
+        .collect();
+    let pointer = spec.resolve_pointer(schema);
+    for keyword in ["oneOf", "anyOf"] {
+        let Some(members) = node.get(keyword).and_then(Value::as_array) else {
+            continue;
+        };
+        if node.get("discriminator").is_some() {
+            break;
+        }
+        // The schema's own `properties` (next to the union) belong to every member.
+        let own: BTreeMap<String, String> = node
+            .get("properties")
+            .and_then(Value::as_object)
+            .map(|properties| {
+                let at = |name: &str| {
+                    format!(
+                        "{pointer}/properties/{}",
+                        codegen::pointer::escape_token(name)
+                    )
+                };
+                properties
+                    .keys()
+                    .map(|name| (name.clone(), at(name)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let whole = (0..members.len()).find_map(|i| {
+            let member = format!("{pointer}/{keyword}/{i}");
+            let mut declared = declared_properties(spec, &member);
+            declared.extend(own.clone());
+            present
+                .iter()
+                .all(|key| declared.contains_key(*key))
+                .then_some(declared)
+        });
+        return Some(whole.unwrap_or_default());
+    }
+    Some(declared_properties(spec, schema))
 }
 
 /// Declared properties of an object schema (through `$ref` and `allOf`): name -> pointer.
@@ -1346,4 +1401,44 @@ fn reports_json(reports: &[SpecReport]) -> Value {
             })
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const UNION: &str = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            "Owner": {"anyOf": [{"$ref": "#/components/schemas/User"}, {"$ref": "#/components/schemas/Org"}]},
+            "User": {"type": "object", "properties": {"login": {"type": "string"}, "gravatar_id": {"type": "string"}}},
+            "Org": {"type": "object", "properties": {"login": {"type": "string"}, "members_url": {"type": "string"}}}
+        }}}"##;
+
+    #[test]
+    fn a_union_member_that_declares_every_property_must_keep_them_all() {
+        let spec = Spec::parse(UNION, "union.json").unwrap();
+        let value = |v: Value| v.as_object().unwrap().clone();
+        let kept = kept_properties(
+            &spec,
+            "#/components/schemas/Owner",
+            &value(json!({"login": "o", "gravatar_id": "g"})),
+        )
+        .unwrap();
+        assert!(
+            kept.contains_key("gravatar_id"),
+            "User declares both: {kept:?}"
+        );
+        // No member declares both `gravatar_id` and `members_url`: whichever the client
+        // takes drops one, by design, so no drop is expected.
+        let kept = kept_properties(
+            &spec,
+            "#/components/schemas/Owner",
+            &value(json!({"login": "o", "gravatar_id": "g", "members_url": "m"})),
+        )
+        .unwrap();
+        assert!(kept.is_empty(), "{kept:?}");
+        // Not a union: the declared properties.
+        let kept = kept_properties(&spec, "#/components/schemas/User", &value(json!({}))).unwrap();
+        assert_eq!(kept.len(), 2);
+    }
 }
