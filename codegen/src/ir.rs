@@ -573,6 +573,46 @@ pub struct Operation {
     pub deprecated: bool,
     /// `tags`, as written.
     pub tags: Vec<String>,
+    /// A success response streamed as items (server-sent events, JSON lines).
+    pub stream: Option<ItemStream>,
+}
+
+/// The items of a streamed success response.
+#[derive(Debug, Clone)]
+pub struct ItemStream {
+    /// How the body is cut into items.
+    pub format: StreamFormat,
+    /// One item's type (`None`: the raw event).
+    pub item: Option<TypeRef>,
+}
+
+/// How a streamed body is cut into items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// `application/x-ndjson`, `application/jsonl`: one JSON value per line.
+    JsonLines,
+}
+
+impl StreamFormat {
+    /// The format of a media type, if it is a stream of items.
+    pub fn of_media(media: &str) -> Option<Self> {
+        let essence = media
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "text/event-stream" => Some(Self::ServerSentEvents),
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/x-jsonlines"
+            | "application/jsonlines" => Some(Self::JsonLines),
+            _ => None,
+        }
+    }
 }
 
 impl Operation {
@@ -594,6 +634,12 @@ impl Operation {
             ErrorType::None => {}
             ErrorType::Single(ty) => visit(ty),
             ErrorType::Enum(id) => visit(&TypeRef::Named(*id)),
+        }
+        if let Some(ItemStream {
+            item: Some(item), ..
+        }) = &self.stream
+        {
+            visit(item);
         }
     }
 }

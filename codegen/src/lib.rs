@@ -66,6 +66,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "runtime/src/model.rs",
         include_str!("../runtime/src/model.rs"),
     ),
+    ("runtime/src/sse.rs", include_str!("../runtime/src/sse.rs")),
     (
         "runtime/src/validate.rs",
         include_str!("../runtime/src/validate.rs"),

@@ -355,6 +355,15 @@ fn client_head(api: &Api) -> TokenStream {
             pub async fn stream(self) -> Result<ByteStream, Error<P::Error>> {
                 crate::runtime::http::send_streaming(self.core, self.params, self.body, self.options).await
             }
+            /// Sends the call of an operation whose success response is a stream of items
+            /// (server-sent events, JSON lines) and gives them one by one, each decoded and
+            /// checked as it arrives; the timeout applies to each wait for data.
+            pub async fn events(self) -> Result<crate::runtime::EventStream<P::Item>, Error<P::Error>>
+            where
+                P: crate::runtime::Streaming,
+            {
+                crate::runtime::http::send_events(self.core, self.params, self.body, self.options).await
+            }
             #set_fns
         }
         impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {
@@ -840,10 +849,45 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
             }
         }
     };
+    let streaming = op
+        .stream
+        .as_ref()
+        .map(|stream| streaming_impl(api, &params_ty, stream));
     quote! {
         #method
         #setters
         #endpoint
+        #streaming
+    }
+}
+
+/// `impl Streaming`: how the operation's streamed success body becomes items.
+fn streaming_impl(
+    api: &Api,
+    params_ty: &TokenStream,
+    stream: &crate::ir::ItemStream,
+) -> TokenStream {
+    let format = match stream.format {
+        crate::ir::StreamFormat::ServerSentEvents => quote!(ServerSentEvents),
+        crate::ir::StreamFormat::JsonLines => quote!(JsonLines),
+    };
+    let (item, body) = match &stream.item {
+        // Text items are the event's data as it is.
+        Some(TypeRef::Prim(Prim::String)) => (quote!(String), quote!(Ok(event.data))),
+        Some(ty) => (
+            ty_tokens(api, ty, Paths::CLIENT),
+            quote!(crate::runtime::decode_json(event.data.as_bytes())),
+        ),
+        None => (quote!(crate::runtime::sse::Event), quote!(Ok(event))),
+    };
+    quote! {
+        impl crate::runtime::http::Streaming for #params_ty {
+            type Item = #item;
+            const FORMAT: crate::runtime::sse::StreamFormat = crate::runtime::sse::StreamFormat::#format;
+            fn item(event: crate::runtime::sse::Event) -> Result<#item, String> {
+                #body
+            }
+        }
     }
 }
 

@@ -405,6 +405,7 @@ impl Lowerer<'_> {
         };
         let (responses, success, error) =
             self.lower_responses(&child(op_pointer, "responses"), &type_base);
+        let stream = self.lower_stream(&child(op_pointer, "responses"), &type_base);
         let security = match self.security_of(op.get("security"), &child(op_pointer, "security")) {
             Some(own) => own,
             None => global_security.to_vec(),
@@ -434,7 +435,50 @@ impl Lowerer<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            stream,
         })
+    }
+
+    /// The items of the first 2xx response streamed as server-sent events or JSON lines:
+    /// typed by the media type's `itemSchema` (OpenAPI 3.2), else its `schema`.
+    fn lower_stream(
+        &mut self,
+        responses_pointer: &str,
+        type_base: &str,
+    ) -> Option<crate::ir::ItemStream> {
+        let responses = refs::get(self.root(), responses_pointer)?.as_object()?;
+        let mut codes: Vec<&String> = responses
+            .keys()
+            .filter(|code| code.starts_with('2'))
+            .collect();
+        codes.sort();
+        for code in codes {
+            let pointer = child(responses_pointer, code);
+            let target = refs::resolve(self.root(), &pointer).unwrap_or(pointer);
+            let Some(Value::Object(content)) = refs::get(self.root(), &target)
+                .and_then(|r| r.get("content"))
+                .cloned()
+            else {
+                continue;
+            };
+            for (media, object) in &content {
+                let Some(format) = crate::ir::StreamFormat::of_media(media) else {
+                    continue;
+                };
+                let media_pointer = child(&child(&target, "content"), media);
+                let schema_pointer = ["itemSchema", "schema"]
+                    .iter()
+                    .find(|key| object.get(**key).is_some())
+                    .map(|key| child(&media_pointer, key));
+                let item = schema_pointer.map(|schema_pointer| {
+                    let ctx = Ctx::new(format!("{type_base}Item"), "item");
+                    let lowered = self.lower_value(&schema_pointer, &ctx);
+                    self.finish_position(lowered, &ctx, &schema_pointer, false)
+                });
+                return Some(crate::ir::ItemStream { format, item });
+            }
+        }
+        None
     }
 
     fn lower_param(
@@ -848,7 +892,9 @@ impl Lowerer<'_> {
         content: &serde_json::Map<String, Value>,
     ) {
         for (media, object) in content {
-            if object.get("itemSchema").is_some() {
+            if object.get("itemSchema").is_some()
+                && crate::ir::StreamFormat::of_media(media).is_none()
+            {
                 self.diags.warning(
                     child(&child(content_pointer, media), "itemSchema"),
                     "OpenAPI 3.2 `itemSchema` (streamed items) is not generated yet; the body is read whole",

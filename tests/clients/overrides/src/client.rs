@@ -180,6 +180,23 @@ impl<'a, P: Endpoint> Call<'a, P> {
             )
             .await
     }
+    /// Sends the call of an operation whose success response is a stream of items
+    /// (server-sent events, JSON lines) and gives them one by one, each decoded and
+    /// checked as it arrives; the timeout applies to each wait for data.
+    pub async fn events(
+        self,
+    ) -> Result<crate::runtime::EventStream<P::Item>, Error<P::Error>>
+    where
+        P: crate::runtime::Streaming,
+    {
+        crate::runtime::http::send_events(
+                self.core,
+                self.params,
+                self.body,
+                self.options,
+            )
+            .await
+    }
 }
 
 impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {

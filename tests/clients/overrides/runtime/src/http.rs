@@ -33,6 +33,7 @@ use ::tracing::Instrument as _;
 use super::decode::decode_json;
 use super::error::{Error, ErrorKind, OperationInfo, RedactedHeaders, ResponseValue, Snippet};
 use super::hooks::{AttemptInfo, CredentialProvider, Hook};
+use super::sse::{Event, EventParser, StreamFormat};
 use super::validate::{ValidationError, Violation};
 
 /// Time allowed to establish a connection, unless changed with
@@ -306,6 +307,111 @@ pub async fn send_streaming<P: Endpoint>(
                 Err(error) => Err(error.in_operation(op.info())),
             }
         }
+    }
+}
+
+/// An operation whose success response is a stream of items (server-sent events or
+/// JSON lines): what [`send_events`] needs to read them.
+pub trait Streaming: Endpoint {
+    /// One item (from the spec's `itemSchema`, else its `schema`; an [`Event`] itself
+    /// when the spec gives neither).
+    type Item;
+    /// How the body is cut into items.
+    const FORMAT: StreamFormat;
+    /// The item one event carries.
+    fn item(event: Event) -> Result<Self::Item, String>;
+}
+
+/// [`send`] for a [`Streaming`] operation: the items of a successful response as they
+/// arrive; a documented error status is decoded as `send` would.
+pub async fn send_events<P: Streaming>(
+    core: &ClientCore,
+    params: Result<P, ValidationError>,
+    body: Option<Result<Body, ValidationError>>,
+    options: RequestOptions,
+) -> Result<EventStream<P::Item>, Error<P::Error>> {
+    let bytes = send_streaming(core, params, body, options).await?;
+    Ok(EventStream {
+        parser: EventParser::new(P::FORMAT),
+        ready: ::std::collections::VecDeque::new(),
+        bytes: Some(bytes),
+        item: P::item,
+    })
+}
+
+/// The items of a streamed response ([`next`](Self::next), or
+/// [`into_stream`](Self::into_stream) for a `Stream`), decoded and checked one by one.
+/// A server-sent event whose data is `[DONE]` ends the stream (the convention of
+/// OpenAI-style APIs).
+pub struct EventStream<T> {
+    parser: EventParser,
+    ready: ::std::collections::VecDeque<Event>,
+    bytes: Option<ByteStream>,
+    item: fn(Event) -> Result<T, String>,
+}
+
+impl<T> fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventStream")
+            .field("last_event_id", &self.parser.last_event_id())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> EventStream<T> {
+    /// The last event id the server sent.
+    pub fn last_event_id(&self) -> Option<&str> {
+        self.parser.last_event_id()
+    }
+
+    /// The next item; `None` at the end of the stream.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                if event.data == "[DONE]" {
+                    self.bytes = None;
+                    self.ready.clear();
+                    return None;
+                }
+                let data = event.data.clone();
+                return Some((self.item)(event).map_err(|message| {
+                    let (status, headers) = self
+                        .bytes
+                        .as_ref()
+                        .map(|bytes| (bytes.status, bytes.headers.clone()))
+                        .unwrap_or_default();
+                    Error::new(ErrorKind::InvalidResponse {
+                        status,
+                        headers: Box::new(headers),
+                        body: Bytes::from(data),
+                        message,
+                    })
+                }));
+            }
+            let bytes = self.bytes.as_mut()?;
+            match bytes.chunk().await {
+                Ok(Some(chunk)) => self.ready.extend(self.parser.push(&chunk)),
+                Ok(None) => {
+                    self.ready.extend(self.parser.finish());
+                    if self.ready.is_empty() {
+                        self.bytes = None;
+                        return None;
+                    }
+                }
+                Err(error) => {
+                    self.bytes = None;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+
+    /// The items as a `Stream`.
+    pub fn into_stream(self) -> impl ::futures_util::Stream<Item = Result<T, Error>> {
+        ::futures_util::stream::unfold(self, |mut stream| async move {
+            let item = stream.next().await?;
+            Some((item, stream))
+        })
     }
 }
 

@@ -22,6 +22,8 @@ pub mod hooks;
 pub mod http;
 pub mod model;
 pub mod pattern;
+#[cfg(feature = "client")]
+pub mod sse;
 pub mod validate;
 pub mod values;
 
@@ -32,7 +34,7 @@ pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
 pub use hooks::{AttemptInfo, CredentialFuture, CredentialProvider, Hook};
 #[cfg(feature = "client")]
 pub use http::{
-    ByteStream, CallFuture, ClientCore, Credential, Endpoint, RawRequest, RawResponse,
-    RequestOptions, RetryPolicy, Secret,
+    ByteStream, CallFuture, ClientCore, Credential, Endpoint, EventStream, RawRequest, RawResponse,
+    RequestOptions, RetryPolicy, Secret, Streaming,
 };
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};
