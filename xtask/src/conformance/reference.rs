@@ -78,22 +78,34 @@ fn is_uuid(text: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// What kind of error the validator reported (the cases the harness tells apart).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// `enum` or `const`.
+    Enum,
+    /// `format`, with the format's name.
+    Format(String),
+    /// Anything else.
+    Other,
+}
+
 /// The first error the validator reports for `instance`, with its instance path, and
-/// whether it is an `enum` or `const` error.
-pub fn first_error(validator: &Validator, instance: &Value) -> Option<(String, bool)> {
+/// its class.
+pub fn first_error(validator: &Validator, instance: &Value) -> Option<(String, ErrorClass)> {
+    use jsonschema::error::ValidationErrorKind;
     let error = validator.iter_errors(instance).next()?;
-    let is_enum = matches!(
-        error.kind(),
-        jsonschema::error::ValidationErrorKind::Enum { .. }
-            | jsonschema::error::ValidationErrorKind::Constant { .. }
-    );
+    let class = match error.kind() {
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => ErrorClass::Enum,
+        ValidationErrorKind::Format { format } => ErrorClass::Format(format.clone()),
+        _ => ErrorClass::Other,
+    };
     let path = error.instance_path().to_string();
     let message = if path.is_empty() {
         error.to_string()
     } else {
         format!("{path}: {error}")
     };
-    Some((message, is_enum))
+    Some((message, class))
 }
 
 #[cfg(test)]

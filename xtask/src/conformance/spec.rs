@@ -32,8 +32,9 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The request body, when the operation has one.
     pub body: Option<Body>,
-    /// Documented 2xx statuses with a JSON body schema: (status, schema pointer).
-    pub json_success: Vec<(u16, String)>,
+    /// Documented statuses with a JSON body schema: (status, schema pointer), what a
+    /// mock response is checked against.
+    pub json_responses: Vec<(u16, String)>,
     /// True when some 2xx response is documented.
     pub has_success: bool,
 }
@@ -178,7 +179,7 @@ impl Spec {
             }
         }
         let body = self.body(pointer);
-        let mut json_success = Vec::new();
+        let mut json_responses = Vec::new();
         let mut has_success = false;
         if let Some(responses) = self
             .at(&format!("{pointer}/responses"))
@@ -189,10 +190,8 @@ impl Spec {
                     has_success |= status.eq_ignore_ascii_case("2XX");
                     continue;
                 };
-                if !(200..300).contains(&code) {
-                    continue;
-                }
-                has_success = true;
+                let success = (200..300).contains(&code);
+                has_success |= success;
                 let response = self.resolve_pointer(&format!("{pointer}/responses/{status}"));
                 let content = self.at(&format!("{response}/content"));
                 if let Some(media) = json_media(content) {
@@ -201,7 +200,7 @@ impl Spec {
                         codegen::pointer::escape_token(&media)
                     );
                     if self.at(&schema).is_some() {
-                        json_success.push((code, schema));
+                        json_responses.push((code, schema));
                     }
                 }
             }
@@ -213,7 +212,7 @@ impl Spec {
             pointer: pointer.to_owned(),
             params,
             body,
-            json_success,
+            json_responses,
             has_success,
         }
     }
@@ -338,6 +337,8 @@ mod tests {
                 "get": {"parameters": [{"name": "q", "in": "query", "required": true,
                                         "schema": {"type": "integer"}}],
                         "responses": {"200": {"description": "", "content": {
+                            "application/json": {"schema": {"type": "object"}}}},
+                                      "404": {"description": "", "content": {
                             "application/json": {"schema": {"type": "object"}}}}}}}}}"##,
             "spec.json",
         )
@@ -350,6 +351,6 @@ mod tests {
         let q = op.params.iter().find(|p| p.name == "q").expect("q");
         assert!(q.required, "the operation's own parameter wins");
         assert!(op.params.iter().any(|p| p.name == "id" && p.required));
-        assert_eq!(op.json_success.len(), 1);
+        assert_eq!(op.json_responses.len(), 2);
     }
 }
