@@ -1229,7 +1229,21 @@ fn classify(
             let ignored_header = violations.as_deref().is_some_and(|v| {
                 v.contains("Request header must have required property 'authorization'")
             });
-            let verdict = if status >= 500 || unextracted || form_arrays || ignored_header {
+            // Nor a one-item exploded query array whose schema is wrapped (a 3.0 `nullable`
+            // array, an `anyOf`): `?ids=1` "must be array" (stoplightio/prism#2675, open).
+            let single_item_array = status == 422
+                && body.contains("must be array")
+                && job["params"].as_object().is_some_and(|params| {
+                    params.iter().any(|(name, value)| {
+                        name.starts_with("query.") && value.as_array().is_some_and(|items| items.len() == 1)
+                    })
+                });
+            let verdict = if status >= 500
+                || unextracted
+                || form_arrays
+                || ignored_header
+                || single_item_array
+            {
                 Verdict::PrismLimitation
             } else {
                 Verdict::Ours
