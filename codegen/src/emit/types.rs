@@ -186,7 +186,10 @@ fn type_def(api: &Api, paths: Paths, def: &TypeDef) -> TokenStream {
 /// The generator config's derives for `def` that its own derive list lacks, as paths.
 fn config_derives(def: &TypeDef) -> Option<TokenStream> {
     let own: &[&str] = match &def.kind {
-        TypeKind::Struct(_) => &["Debug", "Clone", "PartialEq", "Default"],
+        // `Default` only where the struct derives it (every field optional); asked for
+        // elsewhere it is added, and the compiler says what it needs.
+        TypeKind::Struct(s) if derives_default(s) => &["Debug", "Clone", "PartialEq", "Default"],
+        TypeKind::Struct(_) => &["Debug", "Clone", "PartialEq"],
         TypeKind::Enum(_) => &["Debug", "Clone", "PartialEq", "Eq", "Hash"],
         TypeKind::Union(_) => &["Debug", "Clone", "PartialEq"],
         TypeKind::Alias(_) => return None,
