@@ -30,7 +30,8 @@ use ::reqwest::{Method, StatusCode};
 use ::serde::de::DeserializeOwned;
 use ::tracing::Instrument as _;
 
-use super::decode::decode_json;
+/// Where it lived before `decode` had a module of its own (callers may name this path).
+pub use super::decode::decode_json;
 use super::error::{Error, ErrorKind, OperationInfo, RedactedHeaders, ResponseValue, Snippet};
 use super::hooks::{AttemptInfo, CredentialProvider, Hook};
 use super::sse::{Event, EventParser, StreamFormat};
