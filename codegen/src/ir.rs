@@ -251,8 +251,11 @@ pub enum Prim {
     Date,
     /// Base64 text on the wire, bytes in Rust.
     Base64,
-    /// Raw bytes (request/response bodies, file parts).
+    /// Raw bytes (response bodies).
     Bytes,
+    /// File content a request sends (binary bodies, multipart file parts): bytes, a
+    /// file read as a stream, or a stream (`runtime::Upload`).
+    Upload,
     /// Any JSON value.
     Json,
     /// A JSON object with unknown keys.
@@ -575,6 +578,56 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// A success response streamed as items (server-sent events, JSON lines).
     pub stream: Option<ItemStream>,
+    /// How the operation's success responses follow one another as pages.
+    pub pagination: Option<Pagination>,
+}
+
+/// A list operation's pages: where each page's items are and how the next is asked for.
+/// Fields and parameters are held by index, so renames made later apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The fields from the success body down to the items (empty: the body is the list).
+    pub items: Vec<FieldHop>,
+    /// One item's type.
+    pub item: TypeRef,
+    /// How the next page is asked for.
+    pub next: NextPage,
+}
+
+/// One step down a path of struct fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldHop {
+    /// The struct.
+    pub owner: TypeId,
+    /// Its field (an index into the struct's fields).
+    pub field: usize,
+}
+
+/// How the page after one is asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextPage {
+    /// The `rel="next"` target of the response's RFC 8288 `Link` header.
+    Link,
+    /// A cursor the body carries (a string field, by path), sent back in a query
+    /// parameter (an index into the operation's parameters).
+    Cursor {
+        /// The path to the cursor field.
+        field: Vec<FieldHop>,
+        /// The parameter.
+        param: usize,
+    },
+    /// A page number parameter, one more for each page, until a page has no items.
+    PageNumber {
+        /// The parameter.
+        param: usize,
+        /// The number of the first page (the value the parameter has when unset).
+        first: i64,
+    },
+    /// An offset parameter, moved on by each page's item count until a page has none.
+    Offset {
+        /// The parameter.
+        param: usize,
+    },
 }
 
 /// The items of a streamed success response.

@@ -66,7 +66,15 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "runtime/src/model.rs",
         include_str!("../runtime/src/model.rs"),
     ),
+    (
+        "runtime/src/pages.rs",
+        include_str!("../runtime/src/pages.rs"),
+    ),
     ("runtime/src/sse.rs", include_str!("../runtime/src/sse.rs")),
+    (
+        "runtime/src/upload.rs",
+        include_str!("../runtime/src/upload.rs"),
+    ),
     (
         "runtime/src/validate.rs",
         include_str!("../runtime/src/validate.rs"),

@@ -21,6 +21,7 @@ pub const FIXTURE_CLIENTS: &[(&str, &str, &str)] = &[
     ("specs/v31-schemas.yaml", "v31", "fixture-v31"),
     ("specs/unions.yaml", "unions", "fixture-unions"),
     ("specs/streams.yaml", "streams", "fixture-streams"),
+    ("specs/pages.yaml", "pages", "fixture-pages"),
     // With an Overlay and a generator config beside it (crate name from the config).
     ("overrides/pets.yaml", "overrides", "fixture-overrides"),
     // Split over five files (bundled: a cross-file cycle, a name clash).

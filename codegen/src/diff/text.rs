@@ -40,6 +40,7 @@ pub(super) fn prim_name(prim: Prim) -> &'static str {
         Prim::Date => "NaiveDate",
         Prim::Base64 => "Base64",
         Prim::Bytes => "Bytes",
+        Prim::Upload => "Upload",
         Prim::Json => "serde_json::Value",
         Prim::JsonObject => "serde_json::Map<String, Value>",
         Prim::Unit => "()",
@@ -49,9 +50,13 @@ pub(super) fn prim_name(prim: Prim) -> &'static str {
 /// The JSON type a primitive is read from.
 pub(super) fn json_type(prim: Prim) -> &'static str {
     match prim {
-        Prim::String | Prim::Uuid | Prim::DateTime | Prim::Date | Prim::Base64 | Prim::Bytes => {
-            "string"
-        }
+        Prim::String
+        | Prim::Uuid
+        | Prim::DateTime
+        | Prim::Date
+        | Prim::Base64
+        | Prim::Bytes
+        | Prim::Upload => "string",
         Prim::I32 | Prim::I64 | Prim::U32 | Prim::U64 => "integer",
         Prim::F32 | Prim::F64 => "number",
         Prim::Bool => "boolean",
@@ -76,7 +81,7 @@ pub(super) fn prim_spec(prim: Prim) -> &'static str {
         Prim::DateTime => "string/date-time",
         Prim::Date => "string/date",
         Prim::Base64 => "string/byte",
-        Prim::Bytes => "string/binary",
+        Prim::Bytes | Prim::Upload => "string/binary",
         Prim::Json => "any",
         Prim::JsonObject => "object",
         Prim::Unit => "no content",

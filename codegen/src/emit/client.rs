@@ -364,6 +364,22 @@ fn client_head(api: &Api) -> TokenStream {
             {
                 crate::runtime::http::send_events(self.core, self.params, self.body, self.options).await
             }
+            /// The pages of a list operation, fetched one by one as they are read (each
+            /// with its headers), until the last; see [`Pages`](crate::runtime::Pages).
+            pub fn pages(self) -> crate::runtime::Pages<'a, P>
+            where
+                P: crate::runtime::Paginated,
+            {
+                crate::runtime::pages::pages(self.core, self.params, self.body, self.options)
+            }
+            /// The items of every page of a list operation, as a `Stream`: pages are
+            /// fetched as the items are read.
+            pub fn items(self) -> impl crate::runtime::Stream<Item = Result<P::Item, Error<P::Error>>> + 'a
+            where
+                P: crate::runtime::Paginated + 'a,
+            {
+                self.pages().items()
+            }
             #set_fns
         }
         impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {
@@ -411,8 +427,11 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
         runtime.extend([quote!(Credential), quote!(CredentialProvider)]);
     }
     runtime.extend([quote!(ByteStream), quote!(Hook), quote!(RawRequest)]);
+    runtime.push(quote!(Error));
+    if api.operations.iter().any(|op| op.pagination.is_some()) {
+        runtime.push(quote!(NextPage));
+    }
     runtime.extend([
-        quote!(Error),
         quote!(RequestOptions),
         quote!(ResponseValue),
         quote!(RetryPolicy),
@@ -593,7 +612,7 @@ fn example_call(api: &Api, op: &Operation, crate_ident: &str) -> (Vec<String>, S
     if let Some(body) = &op.body {
         let ty = match body.kind {
             BodyKind::Text => "&str".to_owned(),
-            BodyKind::Bytes => format!("{crate_ident}::Bytes"),
+            BodyKind::Bytes => format!("{crate_ident}::runtime::Upload"),
             _ => format!("&{}", doc_type(&body.ty)),
         };
         let ty = if body.required {
@@ -628,6 +647,10 @@ fn setter_names(op: &Operation) -> std::collections::HashMap<RustName, RustName>
         "set",
         "try_set",
         "into_future",
+        "stream",
+        "events",
+        "pages",
+        "items",
     ]);
     op.params
         .iter()
@@ -679,7 +702,7 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
     let body_value = match &op.body {
         Some(body) => {
             let arg_ty = body_arg_type(api, body);
-            // Bytes are taken by value (cloning them is a reference count).
+            // Uploads are taken by value (bytes, a path or a stream, moved in).
             let by_value = body.kind == BodyKind::Bytes;
             match (body.required, by_value) {
                 (true, false) => {
@@ -687,8 +710,8 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
                     quote!(Some(#params_ty::encode_body(body)))
                 }
                 (true, true) => {
-                    args.push(quote!(body: #arg_ty));
-                    quote!(Some(#params_ty::encode_body(&body)))
+                    args.push(quote!(body: impl Into<#arg_ty>));
+                    quote!(Some(#params_ty::encode_body(&body.into())))
                 }
                 (false, false) => {
                     args.push(quote!(body: Option<#arg_ty>));
@@ -853,11 +876,16 @@ fn operation_items(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream 
         .stream
         .as_ref()
         .map(|stream| streaming_impl(api, &params_ty, stream));
+    let paginated = op
+        .pagination
+        .as_ref()
+        .map(|pagination| super::pages::paginated_impl(api, op, &params_ty, pagination));
     quote! {
         #method
         #setters
         #endpoint
         #streaming
+        #paginated
     }
 }
 
@@ -895,7 +923,7 @@ fn streaming_impl(
 fn body_arg_type(api: &Api, body: &RequestBody) -> TokenStream {
     match body.kind {
         BodyKind::Text => quote!(&str),
-        BodyKind::Bytes => quote!(::bytes::Bytes),
+        BodyKind::Bytes => quote!(crate::runtime::Upload),
         _ => {
             let ty = ty_tokens(api, &body.ty, Paths::CLIENT);
             quote!(&#ty)
@@ -919,8 +947,8 @@ fn body_parts(api: &Api, op: &Operation) -> (TokenStream, TokenStream, bool) {
             quote!(Ok(Body::Text { content_type: #content_type.to_owned(), data: body.to_owned() })),
         ),
         BodyKind::Bytes => (
-            quote!(::bytes::Bytes),
-            quote!(Ok(Body::Bytes { content_type: #content_type.to_owned(), data: body.clone() })),
+            quote!(crate::runtime::Upload),
+            quote!(Ok(Body::Upload { content_type: #content_type.to_owned(), upload: body.clone() })),
         ),
         BodyKind::Multipart => {
             let make = multipart_tokens(api, body);

@@ -85,15 +85,17 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     let mut out = package_section(header, &runtime_crate_name(options), options, &description);
     out.push_str("\n[dependencies]\n");
     out.push_str("base64 = \"0.22\"\n");
-    out.push_str("bytes = { version = \"1\", optional = true }\n");
+    out.push_str("bytes = \"1\"\n");
     out.push_str(
         "erased-serde = { version = \"0.4\", default-features = false, features = [\"std\"] }\n",
     );
     out.push_str("fastrand = { version = \"2\", optional = true }\n");
+    out.push_str("futures-core = { version = \"0.3\", default-features = false }\n");
     out.push_str(
         "futures-util = { version = \"0.3\", default-features = false, optional = true }\n",
     );
     out.push_str("httpdate = { version = \"1\", optional = true }\n");
+    out.push_str("mime_guess = { version = \"2\", default-features = false, optional = true }\n");
     out.push_str("percent-encoding = { version = \"2\", optional = true }\n");
     out.push_str("regex = { version = \"1\", default-features = false, features = [\"std\"] }\n");
     out.push_str("regress = \"0.12\"\n");
@@ -105,7 +107,11 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
     out.push_str("\n[target.'cfg(not(target_arch = \"wasm32\"))'.dependencies]\n");
-    out.push_str("tokio = { version = \"1\", features = [\"time\"], optional = true }\n");
+    out.push_str("tokio = { version = \"1\", features = [\"time\", \"fs\"], optional = true }\n");
+    out.push_str("tokio-util = { version = \"0.7\", default-features = false, features = [\"io\"], optional = true }\n");
+    out.push_str(&optional(
+        &REQWEST.replace("\"multipart\"]", "\"multipart\", \"stream\"]"),
+    ));
     out.push_str("\n# In the browser: its clocks and timers (std's panic there, tokio has no timer there).\n");
     out.push_str("[target.'cfg(target_arch = \"wasm32\")'.dependencies]\n");
     out.push_str(
@@ -115,7 +121,7 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str("\n[features]\n");
     out.push_str("default = [\"client\"]\n");
     out.push_str("# The HTTP half (reqwest, tokio); without it the models' half builds alone, for any target.\n");
-    out.push_str("client = [\"dep:bytes\", \"dep:fastrand\", \"dep:futures-util\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tracing\", \"dep:web-time\"]\n");
+    out.push_str("client = [\"dep:fastrand\", \"dep:futures-util\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:mime_guess\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tokio-util\", \"dep:tracing\", \"dep:web-time\"]\n");
     out
 }
 

@@ -5,6 +5,7 @@
 
 mod client;
 mod crate_files;
+mod pages;
 mod tags;
 mod text;
 mod types;
@@ -202,6 +203,7 @@ pub(crate) fn prim_tokens(prim: Prim, paths: Paths) -> TokenStream {
         Prim::Date => quote!(::chrono::NaiveDate),
         Prim::Base64 => quote!(crate::runtime::values::Base64),
         Prim::Bytes => quote!(::bytes::Bytes),
+        Prim::Upload => quote!(crate::runtime::Upload),
         Prim::Json => quote!(::serde_json::Value),
         Prim::JsonObject => {
             let string = paths.string();

@@ -317,12 +317,13 @@ pub(crate) fn input(api: &Api, paths: Paths, ty: &TypeRef) -> Input {
         }
     }
     match resolved {
-        TypeRef::Prim(crate::ir::Prim::String | crate::ir::Prim::Bytes) | TypeRef::Box(_) => {
-            Input {
-                ty: quote!(impl #into<#tokens>),
-                conversion: Conversion::Into,
-            }
-        }
+        TypeRef::Prim(
+            crate::ir::Prim::String | crate::ir::Prim::Bytes | crate::ir::Prim::Upload,
+        )
+        | TypeRef::Box(_) => Input {
+            ty: quote!(impl #into<#tokens>),
+            conversion: Conversion::Into,
+        },
         TypeRef::Vec(item) if !matches!(**item, TypeRef::Checked(..)) => {
             let item = ty_tokens(api, item, paths);
             let iter = paths.pick(quote!(IntoIterator), quote!(::std::iter::IntoIterator));

@@ -125,7 +125,7 @@ fn enforced(api: &Api, ty: &TypeRef) -> Enforced {
 
 fn is_bytes(ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Prim(Prim::Bytes) => true,
+        TypeRef::Prim(Prim::Bytes | Prim::Upload) => true,
         TypeRef::Option(inner) | TypeRef::Box(inner) => is_bytes(inner),
         _ => false,
     }

@@ -8,6 +8,7 @@ mod audit;
 mod cycles;
 mod operations;
 mod overrides;
+pub(crate) mod pagination;
 mod sent;
 mod types;
 

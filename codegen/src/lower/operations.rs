@@ -406,6 +406,7 @@ impl Lowerer<'_> {
         let (responses, success, error) =
             self.lower_responses(&child(op_pointer, "responses"), &type_base);
         let stream = self.lower_stream(&child(op_pointer, "responses"), &type_base);
+        let pagination = self.lower_pagination(op_pointer, method, &params, &responses, &success);
         let security = match self.security_of(op.get("security"), &child(op_pointer, "security")) {
             Some(own) => own,
             None => global_security.to_vec(),
@@ -436,6 +437,7 @@ impl Lowerer<'_> {
                 })
                 .unwrap_or_default(),
             stream,
+            pagination,
         })
     }
 
@@ -615,7 +617,7 @@ impl Lowerer<'_> {
         let ctx = Ctx::new(format!("{type_base}Request"), "body");
         let mut file_fields = Vec::new();
         let ty = match kind {
-            BodyKind::Bytes => TypeRef::Prim(Prim::Bytes),
+            BodyKind::Bytes => TypeRef::Prim(Prim::Upload),
             BodyKind::Text if !has_schema => TypeRef::Prim(Prim::String),
             BodyKind::Multipart => {
                 if !has_schema {
@@ -661,7 +663,7 @@ impl Lowerer<'_> {
             fields.push(Field {
                 rust_name: RustName::from("file".to_owned()),
                 wire_name: "file".to_owned(),
-                ty: TypeRef::Prim(Prim::Bytes),
+                ty: TypeRef::Prim(Prim::Upload),
                 optional: false,
                 nullable: false,
                 asked: Vec::new(),
@@ -693,10 +695,10 @@ impl Lowerer<'_> {
             );
             let ty = if is_file(&property) {
                 files.push(wire_name.clone());
-                TypeRef::Prim(Prim::Bytes)
+                TypeRef::Prim(Prim::Upload)
             } else if item_is_file {
                 files.push(wire_name.clone());
-                TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Bytes)))
+                TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Upload)))
             } else {
                 let lowered = self.lower_value(property_pointer, &field_ctx);
                 let lowered = super::types::Lowered {

@@ -116,10 +116,15 @@ impl Server {
     /// Listens on 127.0.0.1:0 and answers connection `n` with `replies[n]` (the last
     /// reply again once the script is used up).
     pub async fn start_script(replies: Vec<Reply>) -> Self {
+        Self::start_script_on(0, replies).await
+    }
+
+    /// [`start_script`](Self::start_script) on 127.0.0.1:`port` (0: any free port).
+    pub async fn start_script_on(port: u16, replies: Vec<Reply>) -> Self {
         assert!(!replies.is_empty(), "a script needs at least one reply");
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
-            .expect("bind 127.0.0.1:0");
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let connections = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(Mutex::new(Vec::new()));

@@ -274,6 +274,24 @@ impl<'a, P: Endpoint> Call<'a, P> {
             )
             .await
     }
+    /// The pages of a list operation, fetched one by one as they are read (each
+    /// with its headers), until the last; see [`Pages`](crate::runtime::Pages).
+    pub fn pages(self) -> crate::runtime::Pages<'a, P>
+    where
+        P: crate::runtime::Paginated,
+    {
+        crate::runtime::pages::pages(self.core, self.params, self.body, self.options)
+    }
+    /// The items of every page of a list operation, as a `Stream`: pages are
+    /// fetched as the items are read.
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<Item = Result<P::Item, Error<P::Error>>> + 'a
+    where
+        P: crate::runtime::Paginated + 'a,
+    {
+        self.pages().items()
+    }
     fn set<V>(mut self, set: fn(P, V) -> P, value: V) -> Self {
         self.params = match self.params {
             Ok(params) => Ok(set(params, value)),
@@ -548,7 +566,7 @@ impl Client {
     /// - `200` (success): Echo
     ///
     /// ```no_run
-    /// # async fn example(client: &fixture_operations::Client, body: fixture_operations::Bytes) -> Result<(), Box<dyn std::error::Error>> {
+    /// # async fn example(client: &fixture_operations::Client, body: fixture_operations::runtime::Upload) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client._1st_raw_upload(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -556,18 +574,18 @@ impl Client {
     /// ```
     pub fn _1st_raw_upload(
         &self,
-        body: ::bytes::Bytes,
+        body: impl Into<crate::runtime::Upload>,
     ) -> Call<'_, types::Type1stRawUploadParams> {
         Call::new(
             &self.core,
             Ok(types::Type1stRawUploadParams::new()),
-            Some(types::Type1stRawUploadParams::encode_body(&body)),
+            Some(types::Type1stRawUploadParams::encode_body(&body.into())),
         )
     }
 }
 
 impl Endpoint for types::Type1stRawUploadParams {
-    type Body = ::bytes::Bytes;
+    type Body = crate::runtime::Upload;
     type Response = String;
     type Error = ::std::convert::Infallible;
     const BODY_REQUIRED: bool = true;
@@ -581,10 +599,10 @@ impl Endpoint for types::Type1stRawUploadParams {
         };
         &OPERATION
     }
-    fn write_body(body: &::bytes::Bytes) -> Result<Body, ValidationError> {
-        Ok(Body::Bytes {
+    fn write_body(body: &crate::runtime::Upload) -> Result<Body, ValidationError> {
+        Ok(Body::Upload {
             content_type: "application/octet-stream".to_owned(),
-            data: body.clone(),
+            upload: body.clone(),
         })
     }
     fn request(&self) -> Request {

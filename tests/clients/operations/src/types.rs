@@ -290,13 +290,13 @@ crate::runtime::model::serde_impls! {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutPetsUploadRequest {
-    pub file: ::bytes::Bytes,
+    pub file: crate::runtime::Upload,
     pub caption: Option<String>,
 }
 
 impl PutPetsUploadRequest {
     /// A `PutPetsUploadRequest` from its required properties.
-    pub fn new(file: impl Into<::bytes::Bytes>) -> Self {
+    pub fn new(file: impl Into<crate::runtime::Upload>) -> Self {
         Self {
             file: file.into(),
             caption: None,

@@ -197,6 +197,24 @@ impl<'a, P: Endpoint> Call<'a, P> {
             )
             .await
     }
+    /// The pages of a list operation, fetched one by one as they are read (each
+    /// with its headers), until the last; see [`Pages`](crate::runtime::Pages).
+    pub fn pages(self) -> crate::runtime::Pages<'a, P>
+    where
+        P: crate::runtime::Paginated,
+    {
+        crate::runtime::pages::pages(self.core, self.params, self.body, self.options)
+    }
+    /// The items of every page of a list operation, as a `Stream`: pages are
+    /// fetched as the items are read.
+    pub fn items(
+        self,
+    ) -> impl crate::runtime::Stream<Item = Result<P::Item, Error<P::Error>>> + 'a
+    where
+        P: crate::runtime::Paginated + 'a,
+    {
+        self.pages().items()
+    }
 }
 
 impl<'a, P: Endpoint> IntoFuture for Call<'a, P> {

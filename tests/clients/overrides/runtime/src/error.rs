@@ -78,6 +78,12 @@ pub enum ErrorKind<E = Infallible> {
         /// What the provider said.
         message: String,
     },
+    /// Walking the pages of a list operation stopped: the server sent back a next page
+    /// already fetched (it would loop forever), or a next-page link to another server.
+    Pagination {
+        /// What happened.
+        message: String,
+    },
     /// Connecting, sending or receiving failed. The error is stored without its URL, so
     /// no secret in the query can leak through it.
     Transport {
@@ -172,6 +178,7 @@ impl<E> Error<E> {
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
             | ErrorKind::CredentialProvider { .. }
+            | ErrorKind::Pagination { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -186,6 +193,7 @@ impl<E> Error<E> {
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
             | ErrorKind::CredentialProvider { .. }
+            | ErrorKind::Pagination { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -200,6 +208,7 @@ impl<E> Error<E> {
             ErrorKind::InvalidRequest(_)
             | ErrorKind::MissingCredentials { .. }
             | ErrorKind::CredentialProvider { .. }
+            | ErrorKind::Pagination { .. }
             | ErrorKind::Transport { .. }
             | ErrorKind::Timeout { .. } => None,
         }
@@ -290,6 +299,7 @@ impl Error<Infallible> {
             ErrorKind::CredentialProvider { scheme, message } => {
                 ErrorKind::CredentialProvider { scheme, message }
             }
+            ErrorKind::Pagination { message } => ErrorKind::Pagination { message },
             ErrorKind::Transport { source, attempts } => ErrorKind::Transport { source, attempts },
             ErrorKind::Timeout { elapsed, attempts } => ErrorKind::Timeout { elapsed, attempts },
             ErrorKind::ErrorResponse(value, _) => match value.body {},
@@ -356,6 +366,7 @@ impl<E> fmt::Display for ErrorKind<E> {
                 f,
                 "the credential provider for `{scheme}` failed: {message}; nothing was sent"
             ),
+            Self::Pagination { message } => write!(f, "pagination stopped: {message}"),
             Self::Transport { attempts, .. } => {
                 write!(f, "transport error ({})", Attempts(*attempts))
             }
@@ -416,6 +427,10 @@ impl<E: fmt::Debug> fmt::Debug for ErrorKind<E> {
             Self::CredentialProvider { scheme, message } => f
                 .debug_struct("CredentialProvider")
                 .field("scheme", scheme)
+                .field("message", message)
+                .finish(),
+            Self::Pagination { message } => f
+                .debug_struct("Pagination")
                 .field("message", message)
                 .finish(),
             Self::Transport { source, attempts } => f

@@ -24,7 +24,8 @@ use ::web_time::Instant;
 use ::bytes::Bytes;
 use ::percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use ::reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, RETRY_AFTER,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+    COOKIE, RETRY_AFTER,
 };
 use ::reqwest::{Method, StatusCode};
 use ::serde::de::DeserializeOwned;
@@ -35,6 +36,7 @@ pub use super::decode::decode_json;
 use super::error::{Error, ErrorKind, OperationInfo, RedactedHeaders, ResponseValue, Snippet};
 use super::hooks::{AttemptInfo, CredentialProvider, Hook};
 use super::sse::{Event, EventParser, StreamFormat};
+use super::upload::{Upload, UploadSource};
 use super::validate::{ValidationError, Violation};
 
 /// Time allowed to establish a connection, unless changed with
@@ -286,10 +288,18 @@ pub async fn send_streaming<P: Endpoint>(
     body: Option<Result<Body, ValidationError>>,
     options: RequestOptions,
 ) -> Result<ByteStream, Error<P::Error>> {
+    stream_request::<P>(core, call_request(params, body), &options).await
+}
+
+/// Sends `request` of operation `P`, streaming a successful response's body.
+async fn stream_request<P: Endpoint>(
+    core: &ClientCore,
+    request: Request,
+    options: &RequestOptions,
+) -> Result<ByteStream, Error<P::Error>> {
     let op = P::operation();
-    let request = call_request(params, body);
     match core
-        .execute_mode(op, request, &options, Mode::Streamed)
+        .execute_mode(op, request, options, Mode::Streamed)
         .await
         .map_err(Error::widen)?
     {
@@ -331,24 +341,56 @@ pub async fn send_events<P: Streaming>(
     body: Option<Result<Body, ValidationError>>,
     options: RequestOptions,
 ) -> Result<EventStream<P::Item>, Error<P::Error>> {
-    let bytes = send_streaming(core, params, body, options).await?;
+    let op = P::operation();
+    let request = call_request(params, body);
+    let retry = options.retry.as_ref().unwrap_or(&core.retry);
+    let safe = is_idempotent(&op.method)
+        || options.idempotency_key.is_some()
+        || retry.retry_non_idempotent;
+    let reconnect = (P::FORMAT == StreamFormat::ServerSentEvents && safe).then(|| Reconnect {
+        core: core.clone(),
+        op,
+        request: request.clone(),
+        options: options.clone(),
+        failures: 0,
+    });
+    let bytes = stream_request::<P>(core, request, &options).await?;
     Ok(EventStream {
         parser: EventParser::new(P::FORMAT),
         ready: ::std::collections::VecDeque::new(),
         bytes: Some(bytes),
         item: P::item,
+        reconnect,
     })
+}
+
+/// What an event stream needs to connect again after the server dropped it.
+struct Reconnect {
+    core: ClientCore,
+    op: &'static Operation,
+    request: Request,
+    options: RequestOptions,
+    /// Reconnections in a row that got no event.
+    failures: u32,
 }
 
 /// The items of a streamed response ([`next`](Self::next), or
 /// [`into_stream`](Self::into_stream) for a `Stream`), decoded and checked one by one.
 /// A server-sent event whose data is `[DONE]` ends the stream (the convention of
-/// OpenAI-style APIs).
+/// OpenAI-style APIs), as does the end of the body.
+///
+/// When the connection is lost mid-stream (a transport error or the idle timeout) and
+/// the call is safe to repeat (an idempotent method, an idempotency key, or a retry
+/// policy that allows it), a server-sent event stream connects again, sending
+/// `Last-Event-ID` with the last id it saw, after the delay the server asked for
+/// (`retry:`) or the retry policy's backoff; up to the policy's `max_attempts - 1`
+/// times in a row without an event in between.
 pub struct EventStream<T> {
     parser: EventParser,
     ready: ::std::collections::VecDeque<Event>,
     bytes: Option<ByteStream>,
     item: fn(Event) -> Result<T, String>,
+    reconnect: Option<Reconnect>,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -369,6 +411,9 @@ impl<T> EventStream<T> {
     pub async fn next(&mut self) -> Option<Result<T, Error>> {
         loop {
             if let Some(event) = self.ready.pop_front() {
+                if let Some(reconnect) = &mut self.reconnect {
+                    reconnect.failures = 0;
+                }
                 if event.data == "[DONE]" {
                     self.bytes = None;
                     self.ready.clear();
@@ -401,9 +446,62 @@ impl<T> EventStream<T> {
                 }
                 Err(error) => {
                     self.bytes = None;
+                    let lost = matches!(
+                        error.kind(),
+                        ErrorKind::Transport { .. } | ErrorKind::Timeout { .. }
+                    );
+                    if lost {
+                        match self.connect_again().await {
+                            Ok(true) => continue,
+                            Ok(false) => {}
+                            Err(again) => return Some(Err(again)),
+                        }
+                    }
                     return Some(Err(error));
                 }
             }
+        }
+    }
+
+    /// After a lost connection: connects again if the stream may (`Ok(false)` if not),
+    /// `Ok(true)` once reading can go on, or the error of the new connection.
+    async fn connect_again(&mut self) -> Result<bool, Error> {
+        let Some(reconnect) = &mut self.reconnect else {
+            return Ok(false);
+        };
+        let policy = reconnect
+            .options
+            .retry
+            .clone()
+            .unwrap_or_else(|| reconnect.core.retry.clone());
+        reconnect.failures += 1;
+        if reconnect.failures >= policy.max_attempts.max(1) {
+            return Ok(false);
+        }
+        let delay = self
+            .parser
+            .retry()
+            .unwrap_or_else(|| backoff(&policy, reconnect.failures));
+        sleep(delay).await;
+        self.parser.reconnected();
+        let mut request = reconnect.request.clone();
+        if let Some(id) = self.parser.last_event_id() {
+            request
+                .headers
+                .push(("Last-Event-ID".to_owned(), id.to_owned()));
+        }
+        let attempted = reconnect
+            .core
+            .execute_mode(reconnect.op, request, &reconnect.options, Mode::Streamed)
+            .await?;
+        match attempted {
+            Attempted::Streamed(stream) if stream.status != StatusCode::NO_CONTENT => {
+                self.bytes = Some(stream);
+                Ok(true)
+            }
+            // 204: the server says there is nothing more (WHATWG).
+            Attempted::Streamed(_) => Ok(false),
+            Attempted::Whole(response) => Err(response.unexpected()),
         }
     }
 
@@ -418,7 +516,7 @@ impl<T> EventStream<T> {
 
 /// The request of a call: the parameters' encoding and the body, or every reason it
 /// may not be sent.
-fn call_request<P: Endpoint>(
+pub(crate) fn call_request<P: Endpoint>(
     params: Result<P, ValidationError>,
     body: Option<Result<Body, ValidationError>>,
 ) -> Request {
@@ -600,6 +698,14 @@ pub enum Body {
         /// The body.
         data: String,
     },
+    /// File content (bytes, a file read as a stream, or a stream): a binary body.
+    Upload {
+        /// The `Content-Type` the spec gives the body; when it is a range (`image/*`,
+        /// `*/*`), the upload's own, or the one its file name implies.
+        content_type: String,
+        /// The content.
+        upload: Upload,
+    },
 }
 
 impl Body {
@@ -637,6 +743,14 @@ impl fmt::Debug for Body {
                 "Text {{ content_type: {content_type:?}, data: \"{}\" }}",
                 Snippet(data.as_bytes())
             ),
+            Self::Upload {
+                content_type,
+                upload,
+            } => f
+                .debug_struct("Upload")
+                .field("content_type", content_type)
+                .field("upload", upload)
+                .finish(),
         }
     }
 }
@@ -660,18 +774,20 @@ impl MultipartPart {
         }
     }
 
-    /// A file field sent as `application/octet-stream`, with the field name as its file
-    /// name (many servers tell files from text fields by the presence of a file name).
-    /// Change either with [`with_filename`](Self::with_filename) and
+    /// A file field: an [`Upload`] (or anything that converts into one: `Bytes`,
+    /// `Vec<u8>`, ...). Without a file name of its own it is announced with the field
+    /// name as its file name (many servers tell files from text fields by the presence
+    /// of one); change either with [`with_filename`](Self::with_filename) and
     /// [`with_content_type`](Self::with_content_type).
-    pub fn file(name: impl Into<String>, data: impl Into<Bytes>) -> Self {
+    pub fn file(name: impl Into<String>, upload: impl Into<Upload>) -> Self {
         let name = name.into();
+        let upload = upload.into();
+        let upload = match upload.file_name() {
+            Some(_) => upload,
+            None => upload.with_file_name(name.clone()),
+        };
         Self {
-            value: PartValue::File {
-                data: data.into(),
-                filename: Some(name.clone()),
-                content_type: None,
-            },
+            value: PartValue::File(upload),
             name,
         }
     }
@@ -679,56 +795,32 @@ impl MultipartPart {
     /// The same file part with another file name (`None`: announce none). No effect on
     /// a text part.
     pub fn with_filename(mut self, filename: Option<String>) -> Self {
-        if let PartValue::File { filename: slot, .. } = &mut self.value {
-            *slot = filename;
+        if let PartValue::File(upload) = &mut self.value {
+            *upload = match filename {
+                Some(filename) => upload.clone().with_file_name(filename),
+                None => upload.clone().without_file_name(),
+            };
         }
         self
     }
 
     /// The same file part with a content type. No effect on a text part.
     pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
-        if let PartValue::File {
-            content_type: slot, ..
-        } = &mut self.value
-        {
-            *slot = Some(content_type.into());
+        if let PartValue::File(upload) = &mut self.value {
+            *upload = upload.clone().with_content_type(content_type);
         }
         self
     }
 }
 
 /// The content of a multipart part.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub enum PartValue {
     /// A text field.
     Text(String),
-    /// A file (or any binary content).
-    File {
-        /// The content.
-        data: Bytes,
-        /// The file name to announce, if any.
-        filename: Option<String>,
-        /// The content type to announce (`application/octet-stream` when `None`).
-        content_type: Option<String>,
-    },
-}
-
-impl fmt::Debug for PartValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Text(text) => f.debug_tuple("Text").field(text).finish(),
-            Self::File {
-                data,
-                filename,
-                content_type,
-            } => f
-                .debug_struct("File")
-                .field("data", &format_args!("{} bytes", data.len()))
-                .field("filename", filename)
-                .field("content_type", content_type)
-                .finish(),
-        }
-    }
+    /// A file (or any binary content), with the file name and content type to announce
+    /// (`application/octet-stream` when it has none and its file name implies none).
+    File(Upload),
 }
 
 /// A request ready to send, built by generated code.
@@ -1386,13 +1478,30 @@ impl ClientCore {
                 default_content_type(&mut headers, &content_type, &mut problems);
                 PreparedBody::Bytes(Bytes::from(data))
             }
+            Body::Upload {
+                content_type,
+                upload,
+            } => {
+                let content_type = if content_type.contains('*') {
+                    upload_content_type(&upload)
+                } else {
+                    content_type
+                };
+                default_content_type(&mut headers, &content_type, &mut problems);
+                let length = upload_length(&upload, "body", &mut problems);
+                if let Some(length) = length {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                PreparedBody::Upload(upload)
+            }
             Body::Multipart(parts) => {
+                let mut lengths = Vec::with_capacity(parts.len());
                 for part in &parts {
-                    if let PartValue::File {
-                        content_type: Some(content_type),
-                        ..
-                    } = &part.value
-                    {
+                    let PartValue::File(upload) = &part.value else {
+                        lengths.push(None);
+                        continue;
+                    };
+                    if let Some(content_type) = upload.content_type() {
                         if ::reqwest::multipart::Part::text("")
                             .mime_str(content_type)
                             .is_err()
@@ -1400,8 +1509,9 @@ impl ClientCore {
                             problems.push(violation(&part.name, "not a valid content type"));
                         }
                     }
+                    lengths.push(upload_length(upload, &part.name, &mut problems));
                 }
-                PreparedBody::Multipart(parts)
+                PreparedBody::Multipart(parts, lengths)
             }
         };
 
@@ -1490,7 +1600,12 @@ impl ClientCore {
         mode: Mode,
     ) -> Result<Attempted, Error> {
         let policy = settings.retry;
-        let max_attempts = policy.max_attempts.max(1);
+        // A stream upload is read once: such a call is never retried.
+        let max_attempts = if prepared.body.is_replayable() {
+            policy.max_attempts.max(1)
+        } else {
+            1
+        };
         let idempotent = settings.idempotent || is_idempotent(&op.method);
         let may_replay = idempotent || policy.retry_non_idempotent;
         let started = Instant::now();
@@ -1743,11 +1858,27 @@ pub(crate) struct Prepared {
     pub(crate) body: PreparedBody,
 }
 
-/// A body ready to send again and again.
+/// A body ready to send again and again (but for a stream upload, sent once).
 pub(crate) enum PreparedBody {
     Empty,
     Bytes(Bytes),
-    Multipart(Vec<MultipartPart>),
+    /// Parts, with the length of each file part when it is known.
+    Multipart(Vec<MultipartPart>, Vec<Option<u64>>),
+    Upload(Upload),
+}
+
+impl PreparedBody {
+    /// Whether the body can be sent more than once (a stream upload cannot).
+    pub(crate) fn is_replayable(&self) -> bool {
+        match self {
+            PreparedBody::Empty | PreparedBody::Bytes(_) => true,
+            PreparedBody::Upload(upload) => upload.is_replayable(),
+            PreparedBody::Multipart(parts, _) => parts.iter().all(|part| match &part.value {
+                PartValue::File(upload) => upload.is_replayable(),
+                PartValue::Text(_) => true,
+            }),
+        }
+    }
 }
 
 impl Prepared {
@@ -1757,54 +1888,141 @@ impl Prepared {
         http: &::reqwest::Client,
         timeout: Option<Duration>,
     ) -> Result<::reqwest::Request, ::reqwest::Error> {
-        let data = match &self.body {
-            PreparedBody::Multipart(parts) => {
+        let body = match &self.body {
+            PreparedBody::Multipart(parts, lengths) => {
                 let mut request = http
                     .request(self.method.clone(), self.url.clone())
                     .headers(self.headers.clone())
-                    .multipart(multipart_form(parts)?)
+                    .multipart(multipart_form(parts, lengths)?)
                     .build()?;
                 *request.timeout_mut() = timeout;
                 return Ok(request);
             }
             PreparedBody::Empty => None,
-            PreparedBody::Bytes(data) => Some(data.clone()),
+            PreparedBody::Bytes(data) => Some(::reqwest::Body::from(data.clone())),
+            PreparedBody::Upload(upload) => Some(upload_body(upload)),
         };
         // Assembled directly rather than through `RequestBuilder`, whose header merge is
         // the larger part of the client's own cost per call.
         let mut request = ::reqwest::Request::new(self.method.clone(), self.url.clone());
         *request.headers_mut() = self.headers.clone();
         *request.timeout_mut() = timeout;
-        *request.body_mut() = data.map(::reqwest::Body::from);
+        *request.body_mut() = body;
         Ok(request)
     }
 }
 
-fn multipart_form(parts: &[MultipartPart]) -> Result<::reqwest::multipart::Form, ::reqwest::Error> {
+/// The content type of an upload sent where the spec allows a range of them: its own,
+/// else the one its file name's extension implies, else `application/octet-stream`.
+fn upload_content_type(upload: &Upload) -> String {
+    match upload.content_type() {
+        Some(content_type) => content_type.to_owned(),
+        None => upload
+            .file_name()
+            .and_then(|name| ::mime_guess::from_path(name).first_raw())
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+    }
+}
+
+/// The length of an upload when it is known (bytes, a file), checking that a file can
+/// be read (a problem at `at` when it cannot) and, in the browser, that it is bytes.
+fn upload_length(upload: &Upload, at: &str, problems: &mut Vec<Violation>) -> Option<u64> {
+    match upload.source() {
+        UploadSource::Bytes(data) => Some(data.len() as u64),
+        #[cfg(not(target_arch = "wasm32"))]
+        UploadSource::Path(path) => match ::std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_file() => Some(metadata.len()),
+            Ok(_) => {
+                problems.push(violation(
+                    at,
+                    &format!("`{}` is not a file", path.display()),
+                ));
+                None
+            }
+            Err(error) => {
+                problems.push(violation(
+                    at,
+                    &format!("cannot read `{}`: {error}", path.display()),
+                ));
+                None
+            }
+        },
+        #[cfg(not(target_arch = "wasm32"))]
+        UploadSource::Stream(_) => None,
+        #[cfg(target_arch = "wasm32")]
+        UploadSource::Path(_) | UploadSource::Stream(_) => {
+            problems.push(violation(
+                at,
+                "in the browser an upload must be bytes (files and streams are not read there)",
+            ));
+            None
+        }
+    }
+}
+
+/// The body of one attempt for `upload`: its bytes, the file opened anew, or the
+/// stream (taken: a second send fails with an error in the body).
+#[cfg(not(target_arch = "wasm32"))]
+fn upload_body(upload: &Upload) -> ::reqwest::Body {
+    use ::futures_util::TryStreamExt as _;
+    type BoxError = Box<dyn ::std::error::Error + Send + Sync>;
+    match upload.source() {
+        UploadSource::Bytes(data) => ::reqwest::Body::from(data.clone()),
+        UploadSource::Path(path) => {
+            let opened = ::tokio::fs::File::open(path.clone());
+            let stream = ::futures_util::stream::once(opened)
+                .map_ok(::tokio_util::io::ReaderStream::new)
+                .try_flatten();
+            ::reqwest::Body::wrap_stream(stream)
+        }
+        UploadSource::Stream(slot) => {
+            let taken = slot.lock().ok().and_then(|mut slot| slot.take());
+            match taken {
+                Some(stream) => ::reqwest::Body::wrap_stream(stream),
+                None => ::reqwest::Body::wrap_stream(::futures_util::stream::once(async {
+                    Err::<Bytes, BoxError>("this upload's stream was already sent".into())
+                })),
+            }
+        }
+    }
+}
+
+/// In the browser only bytes are uploaded (`upload_length` refuses the rest).
+#[cfg(target_arch = "wasm32")]
+fn upload_body(upload: &Upload) -> ::reqwest::Body {
+    match upload.source() {
+        UploadSource::Bytes(data) => ::reqwest::Body::from(data.clone()),
+        UploadSource::Path(_) | UploadSource::Stream(_) => ::reqwest::Body::from(Bytes::new()),
+    }
+}
+
+fn multipart_form(
+    parts: &[MultipartPart],
+    lengths: &[Option<u64>],
+) -> Result<::reqwest::multipart::Form, ::reqwest::Error> {
     use ::reqwest::multipart::{Form, Part};
     let mut form = Form::new();
-    for part in parts {
+    for (index, part) in parts.iter().enumerate() {
         let built = match &part.value {
             PartValue::Text(text) => Part::text(text.clone()),
-            PartValue::File {
-                data,
-                filename,
-                content_type,
-            } => {
+            PartValue::File(upload) => {
                 #[cfg(not(target_arch = "wasm32"))]
-                let built = Part::stream_with_length(
-                    ::reqwest::Body::from(data.clone()),
-                    data.len() as u64,
-                );
+                let built = match lengths.get(index).copied().flatten() {
+                    Some(length) => Part::stream_with_length(upload_body(upload), length),
+                    None => Part::stream(upload_body(upload)),
+                };
                 #[cfg(target_arch = "wasm32")]
-                let built = Part::bytes(data.to_vec());
-                let mut built = built.mime_str(
-                    content_type
-                        .as_deref()
-                        .unwrap_or("application/octet-stream"),
-                )?;
-                if let Some(filename) = filename {
-                    built = built.file_name(filename.clone());
+                let built = {
+                    let _ = (index, lengths);
+                    match upload.source() {
+                        UploadSource::Bytes(data) => Part::bytes(data.to_vec()),
+                        UploadSource::Path(_) | UploadSource::Stream(_) => Part::bytes(Vec::new()),
+                    }
+                };
+                let mut built = built.mime_str(&upload_content_type(upload))?;
+                if let Some(filename) = upload.file_name() {
+                    built = built.file_name(filename.to_owned());
                 }
                 built
             }

@@ -7,9 +7,9 @@
 //! nothing of the generator's. It is a crate of its own, not a module of the client, so
 //! that a build of the client, re-checked after every regeneration, does not re-check it.
 //!
-//! Two halves: the models' (`decode`, `model`, `pattern`, `validate`, `values`), which
+//! Two halves: the models' (`decode`, `model`, `pattern`, `upload`, `validate`, `values`), which
 //! needs only serde and builds for any target, and the HTTP client's (`encoding`, `error`,
-//! `http`: reqwest, tokio), behind the `client` feature.
+//! `hooks`, `http`, `pages`, `sse`: reqwest, tokio), behind the `client` feature.
 
 pub mod decode;
 #[cfg(feature = "client")]
@@ -21,12 +21,17 @@ pub mod hooks;
 #[cfg(feature = "client")]
 pub mod http;
 pub mod model;
+#[cfg(feature = "client")]
+pub mod pages;
 pub mod pattern;
 #[cfg(feature = "client")]
 pub mod sse;
+pub mod upload;
 pub mod validate;
 pub mod values;
 
+/// The `Stream` trait (of `futures`), which streamed results implement.
+pub use ::futures_core::Stream;
 pub use decode::decode_json;
 #[cfg(feature = "client")]
 pub use error::{Error, ErrorKind, OperationInfo, ResponseValue};
@@ -37,4 +42,7 @@ pub use http::{
     ByteStream, CallFuture, ClientCore, Credential, Endpoint, EventStream, RawRequest, RawResponse,
     RequestOptions, RetryPolicy, Secret, Streaming,
 };
+#[cfg(feature = "client")]
+pub use pages::{NextPage, Pages, Paginated};
+pub use upload::Upload;
 pub use validate::{Checked, Checker, Rule, ValidationError, Violation};

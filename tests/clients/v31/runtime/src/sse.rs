@@ -61,6 +61,21 @@ impl EventParser {
         self.id.as_deref()
     }
 
+    /// The reconnection delay the server last asked for (`retry:`).
+    pub fn retry(&self) -> Option<Duration> {
+        self.retry
+    }
+
+    /// Forgets the event being read when the connection was lost (its lines are
+    /// discarded, as the WHATWG rules say); the last id and retry delay stay.
+    pub fn reconnected(&mut self) {
+        self.pending.clear();
+        self.started = false;
+        self.event.clear();
+        self.data.clear();
+        self.has_data = false;
+    }
+
     /// Feeds the next bytes; returns the items they complete.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<Event> {
         self.pending.extend_from_slice(chunk);
