@@ -163,3 +163,111 @@ async fn event_throughput_against_reading_the_body_whole() {
     );
     task.abort();
 }
+
+/// Answers connection `n` with `scripts[n]`: a head and pieces written in turn, the
+/// connection then closed (mid-body, for a chunked response left unfinished). Returns
+/// the request heads it read.
+async fn reconnecting_server(
+    scripts: Vec<Vec<Vec<u8>>>,
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    tokio::task::JoinHandle<()>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = heads.clone();
+    let task = tokio::spawn(async move {
+        for script in scripts {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let mut request = vec![0u8; 8192];
+            let mut read = 0;
+            while !request[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut request[read..]).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => read += n,
+                }
+            }
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request[..read]).to_ascii_lowercase());
+            for piece in script {
+                let _ = stream.write_all(&piece).await;
+                let _ = stream.flush().await;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            let _ = stream.shutdown().await;
+        }
+    });
+    (url, heads, task)
+}
+
+/// A chunked 200 event-stream head and one chunk of `data`, the body left unfinished.
+fn dropped_after(data: &[u8]) -> Vec<Vec<u8>> {
+    let mut chunk = format!("{:x}\r\n", data.len()).into_bytes();
+    chunk.extend_from_slice(data);
+    chunk.extend_from_slice(b"\r\n");
+    vec![
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_vec(),
+        chunk,
+    ]
+}
+
+#[tokio::test]
+async fn a_dropped_event_stream_reconnects_with_last_event_id_and_drops_the_cut_event() {
+    let (url, heads, task) = reconnecting_server(vec![
+        // `retry: 5` asks for a 5 ms wait; the second event is cut by the drop.
+        dropped_after(b"retry: 5\nid: 7\ndata: {\"n\":1}\n\ndata: {\"n\":99"),
+        vec![
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
+                .to_vec(),
+            b"id: 8\ndata: {\"n\":2}\n\n".to_vec(),
+        ],
+    ])
+    .await;
+    let client = Client::new().with_base_url(url).with_retry(RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(1),
+        ..RetryPolicy::default()
+    });
+    let mut events = client.watch_ticks().events().await.unwrap();
+    assert_eq!(*events.next().await.unwrap().unwrap().n, 1);
+    // The cut `{"n":99` never surfaces; the stream goes on after reconnecting.
+    assert_eq!(*events.next().await.unwrap().unwrap().n, 2);
+    assert_eq!(events.last_event_id(), Some("8"));
+    assert!(events.next().await.is_none());
+    let heads = heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 2);
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(
+        heads[1].contains("\r\nlast-event-id: 7\r\n"),
+        "{}",
+        heads[1]
+    );
+    task.abort();
+}
+
+#[tokio::test]
+async fn without_retries_a_dropped_event_stream_ends_with_the_transport_error() {
+    let (url, heads, task) = reconnecting_server(vec![dropped_after(
+        b"id: 7\ndata: {\"n\":1}\n\ndata: {\"n\":99",
+    )])
+    .await;
+    let mut events = client(&url).watch_ticks().events().await.unwrap();
+    assert_eq!(*events.next().await.unwrap().unwrap().n, 1);
+    let error = events.next().await.unwrap().expect_err("the drop");
+    assert!(
+        matches!(
+            error.kind(),
+            fixture_streams::runtime::ErrorKind::Transport { .. }
+        ),
+        "{error:?}"
+    );
+    assert!(events.next().await.is_none());
+    assert_eq!(heads.lock().unwrap().len(), 1, "no reconnection");
+    task.abort();
+}

@@ -545,6 +545,11 @@ impl Endpoint for types::PutPetsUploadParams {
             if let Some(value) = &body.caption {
                 parts.push(MultipartPart::text("caption", encoding::to_text(value)));
             }
+            if let Some(value) = &body.photos {
+                for data in value {
+                    parts.push(MultipartPart::file("photos", data.clone()));
+                }
+            }
             Body::Multipart(parts)
         })
     }

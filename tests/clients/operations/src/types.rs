@@ -292,6 +292,7 @@ crate::runtime::model::serde_impls! {
 pub struct PutPetsUploadRequest {
     pub file: crate::runtime::Upload,
     pub caption: Option<String>,
+    pub photos: Option<Vec<crate::runtime::Upload>>,
 }
 
 impl PutPetsUploadRequest {
@@ -300,11 +301,20 @@ impl PutPetsUploadRequest {
         Self {
             file: file.into(),
             caption: None,
+            photos: None,
         }
     }
     /// Sets [`caption`](Self::caption).
     pub fn with_caption(mut self, caption: impl Into<String>) -> Self {
         self.caption = Some(caption.into());
+        self
+    }
+    /// Sets [`photos`](Self::photos).
+    pub fn with_photos(
+        mut self,
+        photos: impl IntoIterator<Item = impl Into<crate::runtime::Upload>>,
+    ) -> Self {
+        self.photos = Some(photos.into_iter().map(Into::into).collect());
         self
     }
 }
