@@ -63,6 +63,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../runtime/src/http.rs"),
     ),
     (
+        "runtime/src/mock.rs",
+        include_str!("../runtime/src/mock.rs"),
+    ),
+    (
         "runtime/src/model.rs",
         include_str!("../runtime/src/model.rs"),
     ),
@@ -332,6 +336,13 @@ pub fn generate_with(
         .map_err(fail)?,
     });
     timer.lap("emit + render client");
+    if let Some(mock) = emit::MockModule::new(&api, &options.crate_name, tags.as_ref()) {
+        files.push(File {
+            path: "src/mock.rs".to_owned(),
+            text: render::render_module(&mock, &header, threads).map_err(fail)?,
+        });
+    }
+    timer.lap("emit + render mock");
     files.push(File {
         path: "runtime/Cargo.toml".to_owned(),
         text: emit::runtime_cargo_toml(options, &header),

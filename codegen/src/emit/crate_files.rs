@@ -63,6 +63,12 @@ pub fn cargo_toml(
             "# Constructors of the types the API only sends back, for tests and mocks.\nbuilders = []\n",
         );
     }
+    if !api.operations.is_empty() {
+        out.push_str(&format!(
+            "# Typed test doubles for your own tests: `mock::MockServer` (on wiremock), one method per operation.\nmock = [\"client\", {}\"runtime/mock\"]\n",
+            if builders { "\"builders\", " } else { "" }
+        ));
+    }
     if serde_params {
         out.push_str(
             "# Serialize and Deserialize for the `*Params` structs (keys `\"query.name\"`, ...), to record and replay calls.\nserde-params = []\n",
@@ -106,6 +112,7 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str(
         "tracing = { version = \"0.1\", default-features = false, features = [\"std\"], optional = true }\n",
     );
+    out.push_str("wiremock = { version = \"0.6\", optional = true }\n");
     out.push_str("\n[target.'cfg(not(target_arch = \"wasm32\"))'.dependencies]\n");
     out.push_str("tokio = { version = \"1\", features = [\"time\", \"fs\"], optional = true }\n");
     out.push_str("tokio-util = { version = \"0.7\", default-features = false, features = [\"io\"], optional = true }\n");
@@ -122,6 +129,8 @@ pub fn runtime_cargo_toml(options: &Options, header: &str) -> String {
     out.push_str("default = [\"client\"]\n");
     out.push_str("# The HTTP half (reqwest, tokio); without it the models' half builds alone, for any target.\n");
     out.push_str("client = [\"dep:fastrand\", \"dep:futures-util\", \"dep:gloo-timers\", \"dep:httpdate\", \"dep:mime_guess\", \"dep:percent-encoding\", \"dep:reqwest\", \"dep:tokio\", \"dep:tokio-util\", \"dep:tracing\", \"dep:web-time\"]\n");
+    out.push_str("# Typed test doubles (`mock::MockServer`), on `wiremock`.\n");
+    out.push_str("mock = [\"client\", \"dep:wiremock\"]\n");
     out
 }
 
@@ -257,6 +266,15 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
     } else {
         quote!()
     };
+    let mock = if api.operations.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            #[cfg(feature = "mock")]
+            #[rustfmt::skip]
+            pub mod mock;
+        }
+    };
     quote! {
         #inner_docs
         #![forbid(unsafe_code)]
@@ -264,6 +282,7 @@ pub fn lib_module(api: &Api, options: &Options) -> TokenStream {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
+        #mock
         pub use ::runtime;
         #[rustfmt::skip]
         pub mod types;

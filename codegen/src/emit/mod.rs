@@ -5,6 +5,7 @@
 
 mod client;
 mod crate_files;
+mod mock;
 mod pages;
 mod tags;
 mod text;
@@ -17,6 +18,7 @@ use crate::ir::{Api, Docs, Prim, TypeRef};
 
 pub use client::ClientModule;
 pub use crate_files::{cargo_toml, lib_module, runtime_cargo_toml};
+pub use mock::MockModule;
 pub(crate) use tags::TagGates;
 pub(crate) use tags::{gate_items, gate_text};
 pub use types::{BuildersModule, TypesModule};

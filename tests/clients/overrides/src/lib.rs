@@ -23,6 +23,10 @@
 #[rustfmt::skip]
 pub mod client;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use ::runtime;
 
 #[rustfmt::skip]

@@ -27,6 +27,10 @@ mod builders;
 #[rustfmt::skip]
 pub mod client;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
+
 pub use ::runtime;
 
 #[rustfmt::skip]

@@ -20,6 +20,8 @@ pub mod error;
 pub mod hooks;
 #[cfg(feature = "client")]
 pub mod http;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod model;
 #[cfg(feature = "client")]
 pub mod pages;

@@ -2135,7 +2135,7 @@ const COOKIE_VALUE: &AsciiSet = &CONTROLS
 const COOKIE_NAME: &AsciiSet = &COOKIE_VALUE.add(b'=');
 
 /// `application/x-www-form-urlencoded` serialization (as the URL Standard defines it).
-fn form_urlencode(pairs: &[(String, String)]) -> String {
+pub(crate) fn form_urlencode(pairs: &[(String, String)]) -> String {
     fn push(out: &mut String, text: &str) {
         for byte in text.bytes() {
             match byte {
