@@ -23,6 +23,7 @@ use runtime::http::{
     retry_after, ApiKeyLocation, Body, MultipartPart, Operation, PartValue, RawResponse, Request,
     SchemeKind, SecurityScheme, MAX_RETRY_AFTER,
 };
+use runtime::upload::{Upload, UploadSource};
 use runtime::{
     Checked, Checker, ClientCore, Credential, Error, ErrorKind, RequestOptions, ResponseValue,
     RetryPolicy, Rule, Secret, ValidationError, Violation,
@@ -578,11 +579,11 @@ async fn bodies_are_sent_with_their_content_type() {
         },
         MultipartPart {
             name: "file".to_owned(),
-            value: PartValue::File {
-                data: bytes::Bytes::from_static(b"\x00\x01binary"),
-                filename: Some("a.mp3".to_owned()),
-                content_type: Some("audio/mpeg".to_owned()),
-            },
+            value: PartValue::File(
+                Upload::bytes(bytes::Bytes::from_static(b"\x00\x01binary"))
+                    .with_file_name("a.mp3")
+                    .with_content_type("audio/mpeg"),
+            ),
         },
     ]);
     for request in [json_request, form_request, text_request, multipart_request] {
@@ -1104,25 +1105,23 @@ fn body_and_part_constructors() {
     let text = MultipartPart::text("title", "My song");
     assert!(matches!(&text.value, PartValue::Text(t) if t == "My song"));
     let file = MultipartPart::file("audio", vec![1_u8, 2]);
-    let PartValue::File {
-        data,
-        filename,
-        content_type,
-    } = &file.value
-    else {
+    let PartValue::File(upload) = &file.value else {
         panic!("file part");
     };
     assert_eq!(
-        (data.as_ref(), filename.as_deref(), content_type),
-        (&[1_u8, 2][..], Some("audio"), &None)
+        (upload.file_name(), upload.content_type()),
+        (Some("audio"), None)
     );
+    assert!(matches!(upload.source(), UploadSource::Bytes(data) if data.as_ref() == [1_u8, 2]));
     let file = file
         .with_filename(Some("a.mp3".to_owned()))
         .with_content_type("audio/mpeg");
     assert!(matches!(
         &file.value,
-        PartValue::File { filename: Some(f), content_type: Some(c), .. } if f == "a.mp3" && c == "audio/mpeg"
+        PartValue::File(upload) if upload.file_name() == Some("a.mp3") && upload.content_type() == Some("audio/mpeg")
     ));
+    let file = file.with_filename(None);
+    assert!(matches!(&file.value, PartValue::File(upload) if upload.file_name().is_none()));
 
     let raw = RawResponse {
         status: StatusCode::IM_A_TEAPOT,

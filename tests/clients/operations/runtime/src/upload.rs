@@ -17,14 +17,8 @@ pub type UploadStream =
 
 /// Content to upload, with the file name and content type to announce.
 ///
-/// ```
-/// # use codegen_runtime as runtime;
-/// use runtime::Upload;
-///
-/// let photo = Upload::path("photos/cat.png"); // read as a stream when sent; `cat.png`, image/png
-/// let note = Upload::bytes("hello").with_file_name("note.txt").with_content_type("text/plain");
-/// # let _ = (photo, note);
-/// ```
+/// `Upload::path("photos/cat.png")` is read as a stream when sent (announced as `cat.png`,
+/// `image/png`); `Upload::bytes("hello").with_file_name("note.txt")` is bytes in memory.
 ///
 /// Bytes and files can be sent again (a retry re-reads the file); a [`stream`](Self::stream)
 /// is read once, so a call that uploads one is never retried.
