@@ -34,9 +34,10 @@ pub(super) fn paginated_impl(
             let cursor = match borrowed_path(api, quote!(page), field) {
                 Chain::Value(expr) => quote!(let cursor = #expr.as_str();),
                 Chain::Option(expr) => quote! {
-                    let Some(cursor) = #expr.map(|cursor| cursor.as_str()) else {
+                    let Some(cursor) = #expr else {
                         return NextPage::End;
                     };
+                    let cursor = cursor.as_str();
                 },
             };
             let param = &op.params[*param];

@@ -332,10 +332,10 @@ impl crate::runtime::Paginated for types::ListByCursorParams {
         let Some(cursor) = page
             .response_metadata
             .as_ref()
-            .and_then(|value| value.next_cursor.as_ref())
-            .map(|cursor| cursor.as_str()) else {
+            .and_then(|value| value.next_cursor.as_ref()) else {
             return NextPage::End;
         };
+        let cursor = cursor.as_str();
         if cursor.is_empty() {
             return NextPage::End;
         }
@@ -425,10 +425,10 @@ impl crate::runtime::Paginated for types::ListByTokenParams {
         &self,
         page: &ResponseValue<types::ListByTokenResponse>,
     ) -> NextPage<Self> {
-        let Some(cursor) = page.next_page_token.as_ref().map(|cursor| cursor.as_str())
-        else {
+        let Some(cursor) = page.next_page_token.as_ref() else {
             return NextPage::End;
         };
+        let cursor = cursor.as_str();
         if cursor.is_empty() {
             return NextPage::End;
         }

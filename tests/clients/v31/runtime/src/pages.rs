@@ -72,7 +72,7 @@ fn split_links(value: &str) -> Vec<(&str, Vec<(&str, &str)>)> {
             };
             let after = after.trim_start();
             let name_end = after
-                .find(|c: char| c == '=' || c == ';' || c == ',')
+                .find(['=', ';', ','])
                 .unwrap_or(after.len());
             let name = after[..name_end].trim();
             rest = &after[name_end..];
