@@ -71,9 +71,7 @@ fn split_links(value: &str) -> Vec<(&str, Vec<(&str, &str)>)> {
                 break;
             };
             let after = after.trim_start();
-            let name_end = after
-                .find(['=', ';', ','])
-                .unwrap_or(after.len());
+            let name_end = after.find(['=', ';', ',']).unwrap_or(after.len());
             let name = after[..name_end].trim();
             rest = &after[name_end..];
             let mut param_value = "";
