@@ -51,9 +51,46 @@ pub(crate) struct Config {
     /// `[features]`: the generated crate's features.
     #[serde(default)]
     pub features: Features,
+    /// `[pagination."<operationId or METHOD /path>"]`: how an operation's pages follow
+    /// one another, where the spec's conventions do not say (or to turn them off).
+    #[serde(default)]
+    pub pagination: BTreeMap<Spanned<String>, PageConfig>,
     /// The file, for locating the entries' spans.
     #[serde(skip)]
     file: Option<(String, String)>,
+}
+
+/// One `[pagination.*]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct PageConfig {
+    /// How the next page is asked for.
+    pub style: Spanned<PageStyle>,
+    /// The query parameter (wire name) a cursor, page number or offset goes in.
+    pub param: Option<Spanned<String>>,
+    /// The cursor's field in the body: wire names joined with `.` (`meta.next`).
+    pub field: Option<Spanned<String>>,
+    /// The items' field in the body, the same way (`""`: the body is the list; absent:
+    /// found as the conventions find it).
+    pub items: Option<Spanned<String>>,
+    /// The number of the first page (`style = "page"`; default 1).
+    pub first: Option<Spanned<i64>>,
+}
+
+/// `style` of a `[pagination.*]` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum PageStyle {
+    /// A cursor field of the body sent back in `param`.
+    Cursor,
+    /// A page number in `param`.
+    Page,
+    /// An offset in `param`, moved on by each page's item count.
+    Offset,
+    /// RFC 8288 `Link: <...>; rel="next"` headers.
+    Link,
+    /// Not paginated (turns the conventions off for the operation).
+    None,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -298,3 +298,70 @@ async fn a_cursor_the_spec_does_not_allow_back_ends_the_walk() {
     assert_eq!(ids(&pets), [1]);
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_cursor_declared_in_the_generator_config_is_followed() {
+    // `pages.codegen.toml`: `meta.after` goes back as `starting_after`, items in `hits`
+    // (the body has two arrays, so no convention could pick).
+    let server = Server::start_script(vec![
+        json(r#"{"hits":[{"id":1}],"facets":["x"],"meta":{"after":"p2"}}"#),
+        json(r#"{"hits":[{"id":2}],"facets":[],"meta":{}}"#),
+    ])
+    .await;
+    let pets = collect(client(&server).search().items()).await.unwrap();
+    assert_eq!(ids(&pets), [1, 2]);
+    assert_eq!(targets(&server), ["/search", "/search?starting_after=p2"]);
+}
+
+#[test]
+fn the_config_turns_a_convention_off() {
+    let client = include_str!("../clients/pages/src/client.rs");
+    assert!(
+        client.contains("Paginated for types::ListByPageParams"),
+        "the assertion below can fail"
+    );
+    assert!(!client.contains("Paginated for types::FeedParams"));
+    assert!(!client.contains("Paginated for types::GetPetParams"));
+}
+
+const SPEC: &str = include_str!("../fixtures/specs/pages.yaml");
+
+fn config_errors(config: &str) -> String {
+    let options = codegen::Options::new("pages.yaml", "pages");
+    let inputs = codegen::Inputs {
+        files: None,
+        overlay: None,
+        config: Some(codegen::ConfigFile {
+            name: "pages.codegen.toml",
+            text: config,
+        }),
+    };
+    match codegen::generate_with(SPEC, &options, &inputs) {
+        Ok(_) => "generated".to_owned(),
+        Err(diags) => diags.render("pages.yaml"),
+    }
+}
+
+#[test]
+fn every_broken_pagination_entry_is_an_error_at_its_line() {
+    let cases = [
+        ("no such operation", "[pagination.listAll]\nstyle = \"link\"\n"),
+        ("unknown style", "[pagination.search]\nstyle = \"tokens\"\n"),
+        ("cursor without a param", "[pagination.search]\nstyle = \"cursor\"\nfield = \"meta.after\"\nitems = \"hits\"\n"),
+        ("param that is not a query parameter", "[pagination.search]\nstyle = \"cursor\"\nparam = \"after\"\nfield = \"meta.after\"\nitems = \"hits\"\n"),
+        ("cursor field that is not there", "[pagination.search]\nstyle = \"cursor\"\nparam = \"starting_after\"\nfield = \"meta.next\"\nitems = \"hits\"\n"),
+        ("cursor field that is not a string", "[pagination.search]\nstyle = \"cursor\"\nparam = \"starting_after\"\nfield = \"hits\"\nitems = \"hits\"\n"),
+        ("items that are not an array", "[pagination.search]\nstyle = \"link\"\nitems = \"meta\"\n"),
+        ("items left to the conventions among two arrays", "[pagination.search]\nstyle = \"link\"\n"),
+        ("page number on a string parameter", "[pagination.search]\nstyle = \"page\"\nparam = \"starting_after\"\nitems = \"hits\"\n"),
+    ];
+    let mut text = String::new();
+    for (case, config) in cases {
+        let rendered = config_errors(config);
+        assert_ne!(rendered, "generated", "{case}");
+        text.push_str(&format!("== {case}\n{rendered}"));
+    }
+    insta::with_settings!({snapshot_path => "../fixtures/snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("pages-config-errors", text);
+    });
+}

@@ -547,6 +547,12 @@ fn method_docs(api: &Api, op: &Operation, crate_ident: &str) -> TokenStream {
         };
         doc.push_str(&format!("\n- `{status}` ({outcome}){text}"));
     }
+    if let Some(pagination) = &op.pagination {
+        doc.push_str(&format!(
+            "\n\nPaginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; {}.",
+            super::pages::describe(api, op, pagination)
+        ));
+    }
     doc.push_str("\n\n");
     doc.push_str(&example(api, op, crate_ident));
     doc_lines(&doc)

@@ -106,6 +106,42 @@ pub(super) fn paginated_impl(
     }
 }
 
+/// How the next page is asked for, in words (for the method's docs).
+pub(super) fn describe(api: &Api, op: &Operation, pagination: &Pagination) -> String {
+    let param = |index: usize| format!("`{}`", op.params[index].wire_name.replace('`', "'"));
+    match &pagination.next {
+        NextPage::Link => "the next page is the `Link` header's `rel=\"next\"`".to_owned(),
+        NextPage::Cursor {
+            field,
+            param: index,
+        } => {
+            let path: Vec<String> = field
+                .iter()
+                .map(|hop| match &api.types[hop.owner.0].kind {
+                    TypeKind::Struct(s) => s.fields[hop.field].wire_name.replace('`', "'"),
+                    _ => String::new(),
+                })
+                .collect();
+            format!(
+                "the body's `{}` goes back as {} until it is absent or empty",
+                path.join("."),
+                param(*index)
+            )
+        }
+        NextPage::PageNumber {
+            param: index,
+            first,
+        } => format!(
+            "{} counts up from {first} until a page has no items",
+            param(*index)
+        ),
+        NextPage::Offset { param: index } => format!(
+            "{} moves on by each page's item count until a page has none",
+            param(*index)
+        ),
+    }
+}
+
 /// An expression that is a value, or an `Option` of one.
 enum Chain {
     Value(TokenStream),

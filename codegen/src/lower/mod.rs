@@ -38,6 +38,7 @@ pub(crate) fn lower(doc: &Document, config: &Config, diags: &mut Diagnostics) ->
     lowerer.read_webhooks();
     lowerer.name_shared_enums();
     lowerer.report_unused_mappings();
+    lowerer.report_unused_pagination();
     let mut api = lowerer.api;
     overrides::apply(&mut api, config, diags);
     cycles::break_cycles(&mut api);
@@ -51,6 +52,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) config: &'a Config,
     /// The config's `[types]` keys some schema used.
     pub(crate) used_mappings: rustc_hash::FxHashSet<String>,
+    /// The config's `[pagination]` keys some operation used.
+    pub(crate) used_pagination: rustc_hash::FxHashSet<String>,
     pub(crate) diags: &'a mut Diagnostics,
     pub(crate) api: Api,
     pub(crate) type_names: Namer,
@@ -68,6 +71,7 @@ impl<'a> Lowerer<'a> {
             doc,
             config,
             used_mappings: Default::default(),
+            used_pagination: Default::default(),
             diags,
             api: Api::default(),
             type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),

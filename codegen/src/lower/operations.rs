@@ -406,7 +406,17 @@ impl Lowerer<'_> {
         let (responses, success, error) =
             self.lower_responses(&child(op_pointer, "responses"), &type_base);
         let stream = self.lower_stream(&child(op_pointer, "responses"), &type_base);
-        let pagination = self.lower_pagination(op_pointer, method, &params, &responses, &success);
+        let pagination = self.lower_pagination(
+            super::pagination::OperationAt {
+                pointer: op_pointer,
+                id: &operation_id,
+                method,
+                path,
+            },
+            &params,
+            &responses,
+            &success,
+        );
         let security = match self.security_of(op.get("security"), &child(op_pointer, "security")) {
             Some(own) => own,
             None => global_security.to_vec(),

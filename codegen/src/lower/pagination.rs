@@ -7,6 +7,7 @@ use heck::ToSnakeCase;
 use serde_json::Value;
 
 use super::Lowerer;
+use crate::config::{PageConfig, PageStyle};
 use crate::diag::child;
 use crate::ir::{
     Api, FieldHop, Method, NextPage, Pagination, Param, ParamLocation, Prim, Response, SuccessType,
@@ -54,17 +55,43 @@ const ITEM_FIELDS: &[&str] = &[
     "data", "items", "results", "entries", "records", "values", "elements", "nodes",
 ];
 
+/// Which operation is being lowered: what a `[pagination]` key may name it by.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct OperationAt<'a> {
+    pub pointer: &'a str,
+    pub id: &'a str,
+    pub method: Method,
+    pub path: &'a str,
+}
+
 impl Lowerer<'_> {
-    /// How the pages of the operation at `op_pointer` follow one another, if they do.
+    /// How the pages of the operation follow one another, if they do: as its
+    /// `[pagination]` entry says, else by the conventions (for `GET`s).
     pub(super) fn lower_pagination(
-        &self,
-        op_pointer: &str,
-        method: Method,
+        &mut self,
+        op: OperationAt<'_>,
         params: &[Param],
         responses: &[Response],
         success: &SuccessType,
     ) -> Option<Pagination> {
-        if method != Method::Get {
+        let config = self.config;
+        let entry = config.pagination.iter().find(|(key, _)| {
+            let key = key.get_ref();
+            (!op.id.is_empty() && key == op.id)
+                || key.eq_ignore_ascii_case(&format!("{} {}", op.method.as_upper(), op.path))
+        });
+        if let Some((key, entry)) = entry {
+            self.used_pagination.insert(key.get_ref().clone());
+            return match configured(&self.api, params, success, key.get_ref(), entry) {
+                Ok(pagination) => pagination,
+                Err((span, message)) => {
+                    let span = span.unwrap_or_else(|| key.span());
+                    config.error_at(self.diags, span, message);
+                    None
+                }
+            };
+        }
+        if op.method != Method::Get {
             return None;
         }
         let SuccessType::Single(body) = success else {
@@ -72,7 +99,7 @@ impl Lowerer<'_> {
         };
         let api = &self.api;
         let (items, item) = items_of(api, body)?;
-        let next = if self.declares_link(op_pointer, responses) {
+        let next = if self.declares_link(op.pointer, responses) {
             NextPage::Link
         } else if let Some((field, param)) = cursor_of(api, body, params) {
             NextPage::Cursor { field, param }
@@ -84,6 +111,22 @@ impl Lowerer<'_> {
             return None;
         };
         Some(Pagination { items, item, next })
+    }
+
+    /// `[pagination]` keys that name no operation are errors.
+    pub(super) fn report_unused_pagination(&mut self) {
+        for key in self.config.pagination.keys() {
+            if !self.used_pagination.contains(key.get_ref()) {
+                self.config.error_at(
+                    self.diags,
+                    key.span(),
+                    format!(
+                        "no operation has operationId `{}` (or is `METHOD /path`)",
+                        key.get_ref()
+                    ),
+                );
+            }
+        }
     }
 
     /// Whether a success response of the operation declares a `Link` header.
@@ -110,6 +153,147 @@ impl Lowerer<'_> {
                     })
             })
     }
+}
+
+/// A problem with a `[pagination]` entry: where (a value's span, else the key's) and what.
+type EntryError = (Option<std::ops::Range<usize>>, String);
+
+/// The pagination a `[pagination]` entry declares (`None` for `style = "none"`).
+fn configured(
+    api: &Api,
+    params: &[Param],
+    success: &SuccessType,
+    key: &str,
+    entry: &PageConfig,
+) -> Result<Option<Pagination>, EntryError> {
+    let style = *entry.style.get_ref();
+    if style == PageStyle::None {
+        return Ok(None);
+    }
+    let SuccessType::Single(body) = success else {
+        return Err((
+            None,
+            format!("`{key}` has several success responses: its pages have no one type"),
+        ));
+    };
+    let (items, item) = match &entry.items {
+        Some(items) if items.get_ref().is_empty() => match list_item(api, body) {
+            Some(item) => (Vec::new(), item.clone()),
+            None => {
+                return Err((
+                    Some(items.span()),
+                    format!("the success body of `{key}` is not an array"),
+                ))
+            }
+        },
+        Some(items) => {
+            let (hops, ty) = field_path(api, body, items.get_ref())
+                .map_err(|message| (Some(items.span()), format!("`{key}`: {message}")))?;
+            match list_item(api, &ty) {
+                Some(item) => (hops, item.clone()),
+                None => {
+                    return Err((
+                        Some(items.span()),
+                        format!("`{key}`: `{}` is not an array", items.get_ref()),
+                    ))
+                }
+            }
+        }
+        None => items_of(api, body).ok_or_else(|| {
+            (
+                None,
+                format!(
+                    "`{key}`: cannot tell which array of the success body holds the items (none, or several); name it with `items`"
+                ),
+            )
+        })?,
+    };
+    let param = |want: &str, check: fn(&Api, &TypeRef) -> bool| -> Result<usize, EntryError> {
+        let Some(name) = &entry.param else {
+            return Err((
+                Some(entry.style.span()),
+                format!("`{key}`: this style needs `param`, the query parameter"),
+            ));
+        };
+        let index = params
+            .iter()
+            .position(|p| p.location == ParamLocation::Query && p.wire_name == *name.get_ref())
+            .ok_or_else(|| {
+                (
+                    Some(name.span()),
+                    format!("`{key}` has no query parameter `{}`", name.get_ref()),
+                )
+            })?;
+        let found = &params[index];
+        if found.required || !check(api, &found.ty) {
+            return Err((
+                Some(name.span()),
+                format!(
+                    "`{}` must be an optional {want} query parameter",
+                    name.get_ref()
+                ),
+            ));
+        }
+        Ok(index)
+    };
+    let next = match style {
+        PageStyle::Link => NextPage::Link,
+        PageStyle::Cursor => {
+            let param = param("string", is_string)?;
+            let Some(field) = &entry.field else {
+                return Err((
+                    Some(entry.style.span()),
+                    format!("`{key}`: a cursor needs `field`, where the body carries it"),
+                ));
+            };
+            let (hops, ty) = field_path(api, body, field.get_ref())
+                .map_err(|message| (Some(field.span()), format!("`{key}`: {message}")))?;
+            if !is_string(api, &ty) {
+                return Err((
+                    Some(field.span()),
+                    format!("`{key}`: `{}` is not a string", field.get_ref()),
+                ));
+            }
+            NextPage::Cursor { field: hops, param }
+        }
+        PageStyle::Page => NextPage::PageNumber {
+            param: param("integer", is_integer)?,
+            first: entry.first.as_ref().map_or(1, |first| *first.get_ref()),
+        },
+        PageStyle::Offset => NextPage::Offset {
+            param: param("integer", is_integer)?,
+        },
+        PageStyle::None => return Ok(None),
+    };
+    Ok(Some(Pagination { items, item, next }))
+}
+
+/// The fields named by `path` (wire names joined with `.`) from the struct `body`, and
+/// the last one's type.
+fn field_path(api: &Api, body: &TypeRef, path: &str) -> Result<(Vec<FieldHop>, TypeRef), String> {
+    let mut hops = Vec::new();
+    let mut ty = body.clone();
+    for name in path.split('.') {
+        let owner = struct_id(api, &ty).ok_or_else(|| {
+            format!("`{path}`: the value before `{name}` is not an object with properties")
+        })?;
+        let TypeKind::Struct(s) = &api.types[owner.0].kind else {
+            return Err(format!("`{path}`: not an object"));
+        };
+        let field = s
+            .fields
+            .iter()
+            .position(|field| field.wire_name == name)
+            .ok_or_else(|| {
+                format!(
+                    "`{path}`: `{}` has no property `{name}`",
+                    api.types[owner.0].name
+                )
+            })?;
+        ty = s.fields[field].ty.clone();
+        hops.push(FieldHop { owner, field });
+    }
+    Ok((hops, ty))
 }
 
 /// `ty` with aliases and boxes seen through.

@@ -92,3 +92,43 @@ impl Pet {
         self
     }
 }
+
+impl SearchResponse {
+    /// A `SearchResponse` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            hits: None,
+            facets: None,
+            meta: None,
+        }
+    }
+    /// Sets [`hits`](Self::hits).
+    pub fn with_hits(mut self, hits: impl IntoIterator<Item = impl Into<Pet>>) -> Self {
+        self.hits = Some(hits.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`facets`](Self::facets).
+    pub fn with_facets(mut self, facets: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.facets = Some(facets.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets [`meta`](Self::meta).
+    pub fn with_meta(mut self, meta: SearchResponseMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
+
+impl SearchResponseMeta {
+    /// A `SearchResponseMeta` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            after: None,
+        }
+    }
+    /// Sets [`after`](Self::after).
+    pub fn with_after(mut self, after: impl Into<String>) -> Self {
+        self.after = Some(after.into());
+        self
+    }
+}

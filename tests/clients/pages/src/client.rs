@@ -250,6 +250,8 @@ impl Client {
     /// `GET /cursor` (`listByCursor`)
     /// - `200` (success): A page
     ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; the body's `response_metadata.next_cursor` goes back as `cursor` until it is absent or empty.
+    ///
     /// ```no_run
     /// # async fn example(client: &fixture_pages::Client, cursor: fixture_pages :: types :: ListByCursorCursor) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.list_by_cursor().cursor(cursor).await?;
@@ -359,6 +361,8 @@ impl Client {
     /// `GET /tokens` (`listByToken`)
     /// - `200` (success): A page
     ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; the body's `nextPageToken` goes back as `pageToken` until it is absent or empty.
+    ///
     /// ```no_run
     /// # async fn example(client: &fixture_pages::Client, page_token: String) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.list_by_token().page_token(page_token).await?;
@@ -446,6 +450,8 @@ impl Client {
     ///
     /// `GET /numbered` (`listByPage`)
     /// - `200` (success): A page
+    ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; `page` counts up from 1 until a page has no items.
     ///
     /// ```no_run
     /// # async fn example(client: &fixture_pages::Client, page: fixture_pages :: types :: ListByPagePage) -> Result<(), Box<dyn std::error::Error>> {
@@ -553,6 +559,8 @@ impl Client {
     /// `GET /offsets` (`listByOffset`)
     /// - `200` (success): A page
     ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; `offset` moves on by each page's item count until a page has none.
+    ///
     /// ```no_run
     /// # async fn example(client: &fixture_pages::Client, offset: i32) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.list_by_offset().offset(offset).await?;
@@ -646,6 +654,8 @@ impl Client {
     /// `GET /linked` (`listByLink`)
     /// - `200` (success): A page
     ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; the next page is the `Link` header's `rel="next"`.
+    ///
     /// ```no_run
     /// # async fn example(client: &fixture_pages::Client, per_page: i64) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.list_by_link().per_page(per_page).await?;
@@ -720,6 +730,151 @@ impl crate::runtime::Paginated for types::ListByLinkParams {
     }
     fn into_items(page: Vec<types::Pet>) -> Vec<types::Pet> {
         page
+    }
+}
+
+impl Client {
+    /// A cursor no convention names (`meta.after`, sent back as `starting_after`), the items among two arrays; declared in `pages.codegen.toml`.
+    ///
+    /// `GET /search` (`search`)
+    /// - `200` (success): A page
+    ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; the body's `meta.after` goes back as `starting_after` until it is absent or empty.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_pages::Client, starting_after: String) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.search().starting_after(starting_after).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self) -> Call<'_, types::SearchParams> {
+        Call::new(&self.core, Ok(types::SearchParams::new()), None)
+    }
+}
+
+impl Call<'_, types::SearchParams> {
+    /// The optional `starting_after` query parameter.
+    pub fn starting_after(self, starting_after: impl Into<String>) -> Self {
+        self.set(types::SearchParams::with_starting_after, starting_after)
+    }
+}
+
+impl Endpoint for types::SearchParams {
+    type Body = ();
+    type Response = types::SearchResponse;
+    type Error = ::std::convert::Infallible;
+    fn operation() -> &'static Operation {
+        static OPERATION: Operation = Operation {
+            name: "search",
+            method: ::reqwest::Method::GET,
+            path_template: "/search",
+            security: &[],
+            headers: &[],
+        };
+        &OPERATION
+    }
+    fn request(&self) -> Request {
+        let mut request = Request::new(String::from("/search"));
+        if let Some(value) = &self.starting_after {
+            encoding::query_param(
+                &mut request.query,
+                "starting_after",
+                value,
+                Style::Form,
+                true,
+            );
+        }
+        request.accept = Some("application/json");
+        request
+    }
+    fn decode(
+        response: RawResponse,
+    ) -> Result<
+        ResponseValue<types::SearchResponse>,
+        Error<::std::convert::Infallible>,
+    > {
+        match response.status.as_u16() {
+            200 => response.json::<types::SearchResponse, _>(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+impl crate::runtime::Paginated for types::SearchParams {
+    type Item = types::Pet;
+    fn next_page(&self, page: &ResponseValue<types::SearchResponse>) -> NextPage<Self> {
+        let Some(cursor) = page.meta.as_ref().and_then(|value| value.after.as_ref())
+        else {
+            return NextPage::End;
+        };
+        let cursor = cursor.as_str();
+        if cursor.is_empty() {
+            return NextPage::End;
+        }
+        let mut next = self.clone();
+        next.starting_after = Some(cursor.to_owned());
+        NextPage::Params(next)
+    }
+    fn into_items(page: types::SearchResponse) -> Vec<types::Pet> {
+        page.hits.unwrap_or_default()
+    }
+}
+
+impl Client {
+    /// A `page` parameter, but not paginated (`style = "none"` in `pages.codegen.toml`).
+    ///
+    /// `GET /feed` (`feed`)
+    /// - `200` (success): The feed
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_pages::Client, page: i64) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.feed().page(page).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn feed(&self) -> Call<'_, types::FeedParams> {
+        Call::new(&self.core, Ok(types::FeedParams::new()), None)
+    }
+}
+
+impl Call<'_, types::FeedParams> {
+    /// The optional `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.set(types::FeedParams::with_page, page)
+    }
+}
+
+impl Endpoint for types::FeedParams {
+    type Body = ();
+    type Response = Vec<types::Pet>;
+    type Error = ::std::convert::Infallible;
+    fn operation() -> &'static Operation {
+        static OPERATION: Operation = Operation {
+            name: "feed",
+            method: ::reqwest::Method::GET,
+            path_template: "/feed",
+            security: &[],
+            headers: &[],
+        };
+        &OPERATION
+    }
+    fn request(&self) -> Request {
+        let mut request = Request::new(String::from("/feed"));
+        if let Some(value) = &self.page {
+            encoding::query_param(&mut request.query, "page", value, Style::Form, true);
+        }
+        request.accept = Some("application/json");
+        request
+    }
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Vec<types::Pet>>, Error<::std::convert::Infallible>> {
+        match response.status.as_u16() {
+            200 => response.json::<Vec<types::Pet>, _>(),
+            _ => Err(response.unexpected()),
+        }
     }
 }
 

@@ -127,6 +127,38 @@ impl Mockable for types::ListByLinkParams {
 }
 
 impl MockServer {
+    /// Mocks [`Client::search`](crate::Client::search): `GET /search`.
+    pub fn search(&self) -> MockOperation<'_, types::SearchParams> {
+        self.inner.operation()
+    }
+}
+
+impl Mockable for types::SearchParams {
+    fn success(value: &Self::Response) -> MockReply {
+        MockReply::json(200, "application/json", value)
+    }
+    fn failure(value: &Self::Error) -> MockReply {
+        match *value {}
+    }
+}
+
+impl MockServer {
+    /// Mocks [`Client::feed`](crate::Client::feed): `GET /feed`.
+    pub fn feed(&self) -> MockOperation<'_, types::FeedParams> {
+        self.inner.operation()
+    }
+}
+
+impl Mockable for types::FeedParams {
+    fn success(value: &Self::Response) -> MockReply {
+        MockReply::json(200, "application/json", value)
+    }
+    fn failure(value: &Self::Error) -> MockReply {
+        match *value {}
+    }
+}
+
+impl MockServer {
     /// Mocks [`Client::get_pet`](crate::Client::get_pet): `GET /single`.
     pub fn get_pet(&self) -> MockOperation<'_, types::GetPetParams> {
         self.inner.operation()

@@ -3,6 +3,37 @@
 
 use crate::runtime::model;
 
+/// The parameters of [`Client::feed`](crate::Client::feed), for building a call as one value: `client.send(params)`.
+///
+/// Spec: `#/paths/~1feed/get`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct FeedParams {
+    pub page: Option<i64>,
+}
+
+impl FeedParams {
+    /// A `FeedParams` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+        }
+    }
+    /// Sets [`page`](Self::page).
+    pub fn with_page(mut self, page: i64) -> Self {
+        self.page = Some(page);
+        self
+    }
+}
+
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    FeedParams {
+        page: "query.page" optional,
+    }
+    unknown: deny
+}
+
 /// The parameters of [`Client::get_pet`](crate::Client::get_pet), for building a call as one value: `client.send(params)`.
 ///
 /// Spec: `#/paths/~1single/get`
@@ -304,6 +335,69 @@ model::serde_impls! {
     Pet {
         id: "id" required,
         name: "name" optional,
+    }
+    unknown: ignore
+}
+
+/// The parameters of [`Client::search`](crate::Client::search), for building a call as one value: `client.send(params)`.
+///
+/// Spec: `#/paths/~1search/get`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SearchParams {
+    pub starting_after: Option<String>,
+}
+
+impl SearchParams {
+    /// A `SearchParams` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            starting_after: None,
+        }
+    }
+    /// Sets [`starting_after`](Self::starting_after).
+    pub fn with_starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
+        self
+    }
+}
+
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    SearchParams {
+        starting_after: "query.starting_after" optional,
+    }
+    unknown: deny
+}
+
+/// Spec: `#/paths/~1search/get/responses/200/content/application~1json/schema`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SearchResponse {
+    pub hits: Option<Vec<Pet>>,
+    pub facets: Option<Vec<String>>,
+    pub meta: Option<SearchResponseMeta>,
+}
+
+model::serde_impls! {
+    SearchResponse {
+        hits: "hits" optional,
+        facets: "facets" optional,
+        meta: "meta" optional,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/paths/~1search/get/responses/200/content/application~1json/schema/properties/meta`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SearchResponseMeta {
+    pub after: Option<String>,
+}
+
+model::serde_impls! {
+    SearchResponseMeta {
+        after: "after" optional,
     }
     unknown: ignore
 }
