@@ -1,7 +1,7 @@
 //! Per-tag features (`tests/fixtures/tags/pets.yaml`, generated with them on): each
 //! tag's operations and the types only they use sit behind a feature, `all` is the
 //! default. The crate checks with warnings denied with every feature set a user picks:
-//! one tag, another, both, none, the default; and the gates are the ones the spec's
+//! one tag, another, both, none, the default, the test doubles; and the gates are the ones the spec's
 //! tags imply.
 
 use std::path::{Path, PathBuf};
@@ -129,6 +129,9 @@ fn every_feature_set_checks_without_warnings() {
         "client",
         "pets",
         "client,all",
+        // The test doubles follow the same gates.
+        "mock",
+        "mock,pets",
     ] {
         let result = Command::new(&cargo)
             .args([
