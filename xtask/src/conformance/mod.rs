@@ -1051,11 +1051,21 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
             }
             continue;
         };
-        let candidates = request_candidates(spec, &param.pointer, schema);
+        let mut candidates = request_candidates(spec, &param.pointer, schema);
+        candidates.extend(member_candidates(spec, schema));
         let target = spec.resolve_pointer(schema);
-        let value = candidates
-            .into_iter()
-            .find(|c| matches!(cache.check(&target, c), Ok(None)) && usable_param(c));
+        // On the wire a parameter is text: a number or boolean whose text the schema
+        // also takes as a string matches both members of a `oneOf` (integer | string)
+        // once read back, which the spec forbids. Such a value is not one to send.
+        let value = candidates.into_iter().find(|c| {
+            matches!(cache.check(&target, c), Ok(None))
+                && usable_param(c)
+                && !(matches!(c, Value::Number(_) | Value::Bool(_))
+                    && matches!(
+                        cache.check(&target, &Value::String(c.to_string())),
+                        Ok(None)
+                    ))
+        });
         match value {
             Some(value) => {
                 params.insert(format!("{}.{}", param.location, param.name), value);
@@ -1111,6 +1121,29 @@ fn request_candidates(spec: &Spec, owner: &str, schema: &str) -> Vec<Value> {
             .without_examples()
             .value(schema),
     );
+    candidates
+}
+
+/// Values built from each member of the schema's `oneOf`/`anyOf` on its own (for a
+/// parameter, another member may give a value whose text is unambiguous).
+fn member_candidates(spec: &Spec, schema: &str) -> Vec<Value> {
+    let target = spec.resolve_pointer(schema);
+    let mut candidates = Vec::new();
+    for keyword in ["oneOf", "anyOf"] {
+        let count = spec
+            .at(&target)
+            .and_then(|node| node.get(keyword))
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..count {
+            let member = format!("{target}/{keyword}/{index}");
+            candidates.extend(
+                Synth::new(spec, Coverage::Required, true)
+                    .without_examples()
+                    .value(&member),
+            );
+        }
+    }
     candidates
 }
 
@@ -1441,6 +1474,35 @@ mod tests {
             "User": {"type": "object", "properties": {"login": {"type": "string"}, "gravatar_id": {"type": "string"}}},
             "Org": {"type": "object", "properties": {"login": {"type": "string"}, "members_url": {"type": "string"}}}
         }}}"##;
+
+    /// GitHub's `workflow_id`: a path parameter that is an integer id or a file name.
+    const ID_OR_NAME: &str = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+        "paths": {"/workflows/{workflow_id}": {"get": {"parameters": [
+            {"name": "workflow_id", "in": "path", "required": true,
+             "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}],
+            "responses": {"204": {"description": "ok"}}}}}}"##;
+
+    #[test]
+    fn a_parameter_value_whose_text_would_match_two_one_of_members_is_not_sent() {
+        let spec = Spec::parse(ID_OR_NAME, "ids.json").unwrap();
+        let reference = Reference::new(&spec).unwrap();
+        let mut cache = Validators::new(&reference);
+        let op = &spec.operations()[0];
+        let job = request(&spec, op, &mut cache).unwrap();
+        let value = &job["params"]["path.workflow_id"];
+        // `1` would be sent as `1`, which is an integer and a string: `oneOf` fails.
+        let text = value
+            .as_str()
+            .unwrap_or_else(|| panic!("a string: {value}"));
+        assert!(text.parse::<f64>().is_err(), "{text}");
+        assert!(matches!(
+            cache.check(
+                &spec.resolve_pointer(&op.params[0].schema.clone().unwrap()),
+                value
+            ),
+            Ok(None)
+        ));
+    }
 
     #[test]
     fn a_union_member_that_declares_every_property_must_keep_them_all() {
