@@ -296,6 +296,18 @@ impl Config {
         diags.push(diagnostic);
     }
 
+    /// The error for a key meant to name an operation that names none.
+    pub(crate) fn unknown_operation(&self, diags: &mut Diagnostics, key: &Spanned<String>) {
+        self.error_at(
+            diags,
+            key.span(),
+            format!(
+                "no operation has operationId `{}` (or is `METHOD /path`)",
+                key.get_ref()
+            ),
+        );
+    }
+
     /// The user type a `[types]` key (a `format`, or `#` and a schema pointer) maps to.
     pub(crate) fn mapped(&self, key: &str) -> Option<&str> {
         self.types

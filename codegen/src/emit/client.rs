@@ -59,8 +59,7 @@ impl ModuleSource for ClientModule<'_> {
     }
 
     fn gate(&self, index: usize) -> Option<String> {
-        self.tags
-            .and_then(|tags| tags.attribute(&tags.operations[index]))
+        TagGates::operation_attribute(self.tags, index)
     }
 
     fn item_count(&self) -> usize {

@@ -177,6 +177,11 @@ impl TagGates {
         }
     }
 
+    /// The `#[cfg(...)]` line of the operation at `index` (its method, impls, mock).
+    pub(crate) fn operation_attribute(tags: Option<&Self>, index: usize) -> Option<String> {
+        tags.and_then(|tags| tags.attribute(&tags.operations[index]))
+    }
+
     /// The `#[cfg(...)]` line for `gate` (`None` for an item that is always compiled).
     pub(crate) fn attribute(&self, gate: &Gate) -> Option<String> {
         match gate {

@@ -233,14 +233,7 @@ impl Lowerer<'_> {
         }
         for key in self.config.rename.operations.keys() {
             if !renamed_operations.contains(key.get_ref()) {
-                self.config.error_at(
-                    self.diags,
-                    key.span(),
-                    format!(
-                        "no operation has operationId `{}` (or is `METHOD /path`)",
-                        key.get_ref()
-                    ),
-                );
+                self.config.unknown_operation(self.diags, key);
             }
         }
     }

@@ -117,14 +117,7 @@ impl Lowerer<'_> {
     pub(super) fn report_unused_pagination(&mut self) {
         for key in self.config.pagination.keys() {
             if !self.used_pagination.contains(key.get_ref()) {
-                self.config.error_at(
-                    self.diags,
-                    key.span(),
-                    format!(
-                        "no operation has operationId `{}` (or is `METHOD /path`)",
-                        key.get_ref()
-                    ),
-                );
+                self.config.unknown_operation(self.diags, key);
             }
         }
     }

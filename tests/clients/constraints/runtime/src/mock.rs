@@ -206,7 +206,9 @@ fn path_pattern(template: &str) -> String {
     pattern
 }
 
-/// A literal part of a path as it goes on the wire (as the generated code encodes it).
+/// A literal part of a path as it goes on the wire: the set of characters is the one the
+/// generator encodes literal path text with (`codegen::emit::client::encode_literal`),
+/// the two crates sharing no code.
 fn encode_path(text: &str) -> String {
     const PATH: &::percent_encoding::AsciiSet = &::percent_encoding::CONTROLS
         .add(b' ')
