@@ -271,3 +271,40 @@ async fn without_retries_a_dropped_event_stream_ends_with_the_transport_error() 
     assert_eq!(heads.lock().unwrap().len(), 1, "no reconnection");
     task.abort();
 }
+
+#[test]
+fn the_item_type_can_be_mapped_to_a_type_of_the_users_by_the_generator_config() {
+    let spec = include_str!("../fixtures/specs/streams.yaml");
+    let options = codegen::Options::new("streams.yaml", "streams");
+    let config = "[types]\n\"#/components/schemas/Tick\" = \"my_ticks::Tick\"\n\n[dependencies]\nmy_ticks = { path = \"../my_ticks\" }\n";
+    let inputs = codegen::Inputs {
+        files: None,
+        overlay: None,
+        config: Some(codegen::ConfigFile {
+            name: "streams.codegen.toml",
+            text: config,
+        }),
+    };
+    let output = codegen::generate_with(spec, &options, &inputs).expect("generates");
+    let file = |path: &str| {
+        output
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.text.clone())
+            .unwrap()
+    };
+    assert!(file("src/types.rs").contains("pub type Tick = ::my_ticks::Tick;"));
+    let client = file("src/client.rs");
+    let streaming = client
+        .split("impl crate::runtime::http::Streaming for types::WatchTicksParams {")
+        .nth(1)
+        .expect("watch_ticks streams");
+    assert!(
+        streaming
+            .trim_start()
+            .starts_with("type Item = types::Tick;"),
+        "{streaming}"
+    );
+    assert!(file("Cargo.toml").contains("my_ticks = { path = \"../my_ticks\" }"));
+}
