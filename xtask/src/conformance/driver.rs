@@ -192,7 +192,7 @@ pub fn main_rs(surface: &Surface, crate_name: &str) -> String {
     for (op, endpoint) in &surface.operations {
         let params = &endpoint.params;
         call_arms.push_str(&format!(
-            "        {op:?} => (&Probe::<types::{params}>(PhantomData)).call(client, job).await,\n"
+            "        {op:?} => (&&Probe::<types::{params}>(PhantomData)).call(client, job).await,\n"
         ));
     }
     let mut credentials = String::new();
@@ -253,11 +253,14 @@ impl<T> NoDecode for &Probe<T> {{
 
 type Answer<'a> = Pin<Box<dyn Future<Output = Value> + 'a>>;
 
+// Three levels, most specific first (autoref specialization: the call is made on
+// `&&Probe`): parameters and body from JSON; a text or file body made from the JSON
+// string; neither (a multipart body).
 trait CallIt {{
     fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
 }}
 
-impl<P> CallIt for Probe<P>
+impl<P> CallIt for &Probe<P>
 where
     P: Endpoint + DeserializeOwned + 'static,
     P::Body: DeserializeOwned + Sized,
@@ -275,25 +278,78 @@ where
                     Err(e) => return json!({{"result": "body-refused", "error": e.to_string()}}),
                 }}
             }}
-            let mut call = match &body {{
-                Some(body) => client.send_with_body(params, body),
-                None => client.send(params),
-            }};
-            if let Some(headers) = job["headers"].as_object() {{
-                for (name, value) in headers {{
-                    call = call.header(name.clone(), value.as_str().unwrap_or_default().to_owned());
-                }}
-            }}
-            let call = call.await;
-            match call {{
-                Ok(response) => json!({{
-                    "result": "decoded",
-                    "status": response.status().as_u16(),
-                    "violations": violations(response.headers()),
-                }}),
-                Err(error) => failure(error),
-            }}
+            run(client, params, body.as_ref(), &job).await
         }})
+    }}
+}}
+
+/// The bytes a text or binary body sends for the job's JSON value: a string as it is,
+/// anything else as its JSON text.
+fn raw_body(value: &Value) -> String {{
+    match value {{
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }}
+}}
+
+trait CallFile {{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
+}}
+
+impl<P> CallFile for &&Probe<P>
+where
+    P: Endpoint<Body = {krate}::runtime::Upload> + DeserializeOwned + 'static,
+{{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a> {{
+        Box::pin(async move {{
+            let params: P = match serde_json::from_value(job["params"].clone()) {{
+                Ok(p) => p,
+                Err(e) => return json!({{"result": "params-refused", "error": e.to_string()}}),
+            }};
+            let body = job.get("body").map(|value| {krate}::runtime::Upload::from(raw_body(value)));
+            run(client, params, body.as_ref(), &job).await
+        }})
+    }}
+}}
+
+trait CallText {{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
+}}
+
+impl<P> CallText for &&Probe<P>
+where
+    P: Endpoint<Body = str> + DeserializeOwned + 'static,
+{{
+    fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a> {{
+        Box::pin(async move {{
+            let params: P = match serde_json::from_value(job["params"].clone()) {{
+                Ok(p) => p,
+                Err(e) => return json!({{"result": "params-refused", "error": e.to_string()}}),
+            }};
+            let body = job.get("body").map(raw_body);
+            run(client, params, body.as_deref(), &job).await
+        }})
+    }}
+}}
+
+/// Sends the call and answers with what came back.
+async fn run<P: Endpoint>(client: &Client, params: P, body: Option<&P::Body>, job: &Value) -> Value {{
+    let mut call = match body {{
+        Some(body) => client.send_with_body(params, body),
+        None => client.send(params),
+    }};
+    if let Some(headers) = job["headers"].as_object() {{
+        for (name, value) in headers {{
+            call = call.header(name.clone(), value.as_str().unwrap_or_default().to_owned());
+        }}
+    }}
+    match call.await {{
+        Ok(response) => json!({{
+            "result": "decoded",
+            "status": response.status().as_u16(),
+            "violations": violations(response.headers()),
+        }}),
+        Err(error) => failure(error),
     }}
 }}
 
@@ -301,9 +357,9 @@ trait NoCall {{
     fn call<'a>(&self, client: &'a Client, job: Value) -> Answer<'a>;
 }}
 
-impl<P> NoCall for &Probe<P> {{
+impl<P> NoCall for Probe<P> {{
     fn call<'a>(&self, _client: &'a Client, _job: Value) -> Answer<'a> {{
-        Box::pin(async {{ json!({{"result": "unsupported", "error": "its parameters or body do not deserialize from JSON (multipart, binary)"}}) }})
+        Box::pin(async {{ json!({{"result": "unsupported", "error": "its parameters or body do not deserialize from JSON (multipart)"}}) }})
     }}
 }}
 
