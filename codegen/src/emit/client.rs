@@ -428,7 +428,7 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
     runtime.extend([quote!(ByteStream), quote!(Hook), quote!(RawRequest)]);
     runtime.push(quote!(Error));
     if api.operations.iter().any(|op| op.pagination.is_some()) {
-        runtime.push(quote!(NextPage));
+        runtime.extend([quote!(NextPage), quote!(Paginated)]);
     }
     runtime.extend([
         quote!(RequestOptions),

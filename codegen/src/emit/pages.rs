@@ -94,7 +94,7 @@ pub(super) fn paginated_impl(
         }
     };
     quote! {
-        impl crate::runtime::Paginated for #params_ty {
+        impl Paginated for #params_ty {
             type Item = #item_ty;
             fn next_page(&self, page: &ResponseValue<#body_ty>) -> NextPage<Self> {
                 #next

@@ -8,7 +8,7 @@ use crate::runtime::http::{
     Body, Endpoint, Operation, RawResponse, Request, SecurityScheme,
 };
 use crate::runtime::{
-    CallFuture, ClientCore, ByteStream, Hook, RawRequest, Error, NextPage,
+    CallFuture, ClientCore, ByteStream, Hook, RawRequest, Error, NextPage, Paginated,
     RequestOptions, ResponseValue, RetryPolicy, ValidationError,
 };
 use crate::types;
@@ -325,7 +325,7 @@ impl Endpoint for types::ListByCursorParams {
     }
 }
 
-impl crate::runtime::Paginated for types::ListByCursorParams {
+impl Paginated for types::ListByCursorParams {
     type Item = types::Pet;
     fn next_page(
         &self,
@@ -423,7 +423,7 @@ impl Endpoint for types::ListByTokenParams {
     }
 }
 
-impl crate::runtime::Paginated for types::ListByTokenParams {
+impl Paginated for types::ListByTokenParams {
     type Item = types::Pet;
     fn next_page(
         &self,
@@ -526,7 +526,7 @@ impl Endpoint for types::ListByPageParams {
     }
 }
 
-impl crate::runtime::Paginated for types::ListByPageParams {
+impl Paginated for types::ListByPageParams {
     type Item = types::Pet;
     fn next_page(
         &self,
@@ -625,7 +625,7 @@ impl Endpoint for types::ListByOffsetParams {
     }
 }
 
-impl crate::runtime::Paginated for types::ListByOffsetParams {
+impl Paginated for types::ListByOffsetParams {
     type Item = types::Pet;
     fn next_page(&self, page: &ResponseValue<Vec<types::Pet>>) -> NextPage<Self> {
         let count = page.len();
@@ -720,7 +720,7 @@ impl Endpoint for types::ListByLinkParams {
     }
 }
 
-impl crate::runtime::Paginated for types::ListByLinkParams {
+impl Paginated for types::ListByLinkParams {
     type Item = types::Pet;
     fn next_page(&self, page: &ResponseValue<Vec<types::Pet>>) -> NextPage<Self> {
         match crate::runtime::pages::next_link(page.headers()) {
@@ -801,7 +801,7 @@ impl Endpoint for types::SearchParams {
     }
 }
 
-impl crate::runtime::Paginated for types::SearchParams {
+impl Paginated for types::SearchParams {
     type Item = types::Pet;
     fn next_page(&self, page: &ResponseValue<types::SearchResponse>) -> NextPage<Self> {
         let Some(cursor) = page.meta.as_ref().and_then(|value| value.after.as_ref())
