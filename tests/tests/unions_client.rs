@@ -144,3 +144,28 @@ fn an_untagged_union_prefers_the_variant_that_keeps_every_property() {
         "{error}"
     );
 }
+
+#[test]
+fn a_tagged_union_value_without_its_tag_is_matched_as_an_untagged_one() {
+    use fixture_unions::types::Viewer;
+    // GitHub's `/user` bodies leave `user_view_type` out; the members say which it is.
+    let viewer: Viewer = parse(json!({"login": "o", "plan": "pro"})).expect("private");
+    assert!(
+        matches!(&viewer, Viewer::PrivateView(v) if v.plan == "pro"),
+        "{viewer:?}"
+    );
+    let viewer: Viewer = parse(json!({"login": "o"})).expect("public");
+    assert!(matches!(viewer, Viewer::PublicView(_)), "{viewer:?}");
+    // With the tag, the tag decides, even against the shape.
+    let viewer: Viewer = parse(json!({"view": "public", "login": "o", "plan": "pro"})).unwrap();
+    assert!(matches!(viewer, Viewer::PublicView(_)), "{viewer:?}");
+    // An unlisted tag is still refused.
+    let error = parse::<Viewer>(json!({"view": "admin", "login": "o"})).unwrap_err();
+    assert!(error.contains("unknown `view` value `admin`"), "{error}");
+    // Neither member fits: the error names both.
+    let error = parse::<Viewer>(json!({"plan": "pro"})).unwrap_err();
+    assert!(
+        error.contains("PrivateView") && error.contains("PublicView"),
+        "{error}"
+    );
+}

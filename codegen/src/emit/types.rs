@@ -754,7 +754,9 @@ fn union_def(
             #(#tags)|* => ::serde_json::from_value(value).map(Self::#variant_name).map_err(::serde::de::Error::custom),
         }
     });
-    let doc = super::doc_lines(&format!("Tagged by the `{property}` property."));
+    let doc = super::doc_lines(&format!(
+        "Tagged by the `{property}` property (a value without it is matched as an untagged union is)."
+    ));
     quote! {
         #docs
         ///
@@ -768,7 +770,13 @@ fn union_def(
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::runtime::values::discriminator(&value, #property_lit).map_err(::serde::de::Error::custom)?;
+                let Some(tag) = crate::runtime::values::discriminator(&value, #property_lit) else {
+                    // No tag: the discriminator is a hint, the `oneOf` still says which.
+                    return crate::runtime::values::deserialize_untagged(&value, stringify!(#name), &[
+                        #((stringify!(#variants), |value| crate::runtime::values::decode_variant(value, Self::#variants)),)*
+                    ])
+                    .map_err(::serde::de::Error::custom);
+                };
                 match tag.as_str() {
                     #(#arms)*
                     other => Err(::serde::de::Error::custom(::std::format!("unknown `{}` value `{}`", #property_lit, other))),

@@ -65,6 +65,37 @@ impl NamedPet {
     }
 }
 
+impl PrivateView {
+    /// A `PrivateView` from its required properties.
+    pub fn new(login: impl Into<String>, plan: impl Into<String>) -> Self {
+        Self {
+            login: login.into(),
+            view: None,
+            plan: plan.into(),
+        }
+    }
+    /// Sets [`view`](Self::view).
+    pub fn with_view(mut self, view: impl Into<String>) -> Self {
+        self.view = Some(view.into());
+        self
+    }
+}
+
+impl PublicView {
+    /// A `PublicView` from its required properties.
+    pub fn new(login: impl Into<String>) -> Self {
+        Self {
+            login: login.into(),
+            view: None,
+        }
+    }
+    /// Sets [`view`](Self::view).
+    pub fn with_view(mut self, view: impl Into<String>) -> Self {
+        self.view = Some(view.into());
+        self
+    }
+}
+
 impl RepoScope {
     /// A `RepoScope` from its required properties.
     pub fn new(scope: RepoScopeScope) -> Self {

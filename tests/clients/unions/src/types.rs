@@ -114,7 +114,7 @@ pub type NotString = ::serde_json::Value;
 
 /// Spec: `#/components/schemas/Pet`
 ///
-/// Tagged by the `kind` property.
+/// Tagged by the `kind` property (a value without it is matched as an untagged union is).
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -130,8 +130,29 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        let tag = crate::runtime::values::discriminator(&value, "kind")
-            .map_err(::serde::de::Error::custom)?;
+        let Some(tag) = crate::runtime::values::discriminator(&value, "kind") else {
+            return crate::runtime::values::deserialize_untagged(
+                    &value,
+                    stringify!(Pet),
+                    &[
+                        (
+                            stringify!(Cat),
+                            |value| crate::runtime::values::decode_variant(
+                                value,
+                                Self::Cat,
+                            ),
+                        ),
+                        (
+                            stringify!(Dog),
+                            |value| crate::runtime::values::decode_variant(
+                                value,
+                                Self::Dog,
+                            ),
+                        ),
+                    ],
+                )
+                .map_err(::serde::de::Error::custom);
+        };
         match tag.as_str() {
             "cat" => {
                 ::serde_json::from_value(value)
@@ -167,6 +188,40 @@ pub enum Point {
 }
 
 crate::runtime::values::untagged_union!(Point { Flat, Spatial });
+
+/// Spec: `#/components/schemas/PrivateView`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PrivateView {
+    pub login: String,
+    pub view: Option<String>,
+    pub plan: String,
+}
+
+model::serde_impls! {
+    PrivateView {
+        login: "login" required,
+        view: "view" optional,
+        plan: "plan" required,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/PublicView`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PublicView {
+    pub login: String,
+    pub view: Option<String>,
+}
+
+model::serde_impls! {
+    PublicView {
+        login: "login" required,
+        view: "view" optional,
+    }
+    unknown: ignore
+}
 
 /// Spec: `#/components/schemas/RepoScope`
 #[derive(Debug, Clone, PartialEq)]
@@ -261,3 +316,66 @@ pub enum UserScopeScope {
 }
 
 crate::runtime::values::string_enum!(UserScopeScope { User => "user", Org => "org" });
+
+/// Spec: `#/components/schemas/Viewer`
+///
+/// Tagged by the `view` property (a value without it is matched as an untagged union is).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Viewer {
+    PrivateView(Box<PrivateView>),
+    PublicView(Box<PublicView>),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Viewer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let Some(tag) = crate::runtime::values::discriminator(&value, "view") else {
+            return crate::runtime::values::deserialize_untagged(
+                    &value,
+                    stringify!(Viewer),
+                    &[
+                        (
+                            stringify!(PrivateView),
+                            |value| crate::runtime::values::decode_variant(
+                                value,
+                                Self::PrivateView,
+                            ),
+                        ),
+                        (
+                            stringify!(PublicView),
+                            |value| crate::runtime::values::decode_variant(
+                                value,
+                                Self::PublicView,
+                            ),
+                        ),
+                    ],
+                )
+                .map_err(::serde::de::Error::custom);
+        };
+        match tag.as_str() {
+            "private" => {
+                ::serde_json::from_value(value)
+                    .map(Self::PrivateView)
+                    .map_err(::serde::de::Error::custom)
+            }
+            "public" => {
+                ::serde_json::from_value(value)
+                    .map(Self::PublicView)
+                    .map_err(::serde::de::Error::custom)
+            }
+            other => {
+                Err(
+                    ::serde::de::Error::custom(
+                        ::std::format!("unknown `{}` value `{}`", "view", other),
+                    ),
+                )
+            }
+        }
+    }
+}

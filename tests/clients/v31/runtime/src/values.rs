@@ -107,12 +107,11 @@ impl<'de> ::serde::Deserialize<'de> for Base64 {
     }
 }
 
-/// The discriminator property's value in a tagged union's JSON.
-pub fn discriminator(value: &::serde_json::Value, property: &str) -> Result<String, String> {
-    match value.get(property) {
-        Some(::serde_json::Value::String(tag)) => Ok(tag.clone()),
-        Some(other) => Ok(other.to_string()),
-        None => Err(format!("missing discriminator property `{property}`")),
+/// The discriminator property's value in a tagged union's JSON, if it has one.
+pub fn discriminator(value: &::serde_json::Value, property: &str) -> Option<String> {
+    match value.get(property)? {
+        ::serde_json::Value::String(tag) => Some(tag.clone()),
+        other => Some(other.to_string()),
     }
 }
 
