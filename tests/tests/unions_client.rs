@@ -169,3 +169,30 @@ fn a_tagged_union_value_without_its_tag_is_matched_as_an_untagged_one() {
         "{error}"
     );
 }
+
+#[test]
+fn properties_next_to_a_union_belong_to_every_variant() {
+    use fixture_unions::types::{CheckUpdate, LabelledPet};
+    // GitHub's check-run update: `name` is written next to the `anyOf`.
+    let body = json!({"name": "lint", "status": "completed", "conclusion": "success"});
+    let update: CheckUpdate = parse(body.clone()).expect("a completed update");
+    assert!(
+        matches!(&update, CheckUpdate::Variant0(v) if v.name.as_deref() == Some("lint")),
+        "{update:?}"
+    );
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        body,
+        "nothing dropped"
+    );
+    // The first member requires `conclusion`: a queued update is the second.
+    let update: CheckUpdate = parse(json!({"name": "lint", "status": "queued"})).unwrap();
+    assert!(matches!(&update, CheckUpdate::Variant1(v) if v.name.as_deref() == Some("lint")));
+    // With `$ref` members: each variant is the member plus `label`, required next to it.
+    let body = json!({"label": "Tom", "kind": "cat", "lives": 9});
+    let pet: LabelledPet = parse(body.clone()).expect("a labelled cat");
+    assert!(matches!(&pet, LabelledPet::Cat(cat) if cat.label == "Tom" && cat.lives == 9));
+    assert_eq!(serde_json::to_value(&pet).unwrap(), body);
+    let error = parse::<LabelledPet>(json!({"kind": "cat", "lives": 9})).unwrap_err();
+    assert!(error.contains("label"), "{error}");
+}

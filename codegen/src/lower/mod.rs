@@ -54,6 +54,9 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) used_mappings: rustc_hash::FxHashSet<String>,
     /// The config's `[pagination]` keys some operation used.
     pub(crate) used_pagination: rustc_hash::FxHashSet<String>,
+    /// Union members read with the properties next to their union merged in (their
+    /// pointer now serves the merged schema).
+    pub(crate) merged_members: rustc_hash::FxHashSet<String>,
     pub(crate) diags: &'a mut Diagnostics,
     pub(crate) api: Api,
     pub(crate) type_names: Namer,
@@ -72,6 +75,7 @@ impl<'a> Lowerer<'a> {
             config,
             used_mappings: Default::default(),
             used_pagination: Default::default(),
+            merged_members: Default::default(),
             diags,
             api: Api::default(),
             type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),

@@ -1033,6 +1033,55 @@ impl Lowerer<'_> {
         }
     }
 
+    /// A union member with the properties written next to the union merged in (the
+    /// variant is `allOf: [the rest of the schema, member]`), read through the cache
+    /// under the member's pointer; `None` when the member cannot be an object.
+    fn merged_member(&mut self, outer: &Schema, member: &str) -> Option<Rc<Schema>> {
+        let target = refs::resolve(&self.doc.root, member).ok()?;
+        let resolved = self.read_schema(&target);
+        let unions = !resolved.one_of.is_empty() || !resolved.any_of.is_empty();
+        if !resolved.admits(JsonType::Object) || unions || resolved.never {
+            return None;
+        }
+        let mut merged = outer.clone();
+        merged.pointer = member.to_owned();
+        merged.reference = None;
+        merged.one_of.clear();
+        merged.any_of.clear();
+        merged.discriminator = None;
+        merged.discriminator_mapping.clear();
+        merged.nullable = false;
+        merged.types = vec![JsonType::Object];
+        if resolved.title.is_some() {
+            merged.title = resolved.title.clone();
+        }
+        if resolved.description.is_some() {
+            merged.description = resolved.description.clone();
+        }
+        if target == member {
+            // Written inline: its keywords join the outer ones (its properties win).
+            for (name, at) in &resolved.properties {
+                merged.properties.retain(|(other, _)| other != name);
+                merged.properties.push((name.clone(), at.clone()));
+            }
+            for name in &resolved.required {
+                if !merged.required.contains(name) {
+                    merged.required.push(name.clone());
+                }
+            }
+            merged.all_of.extend(resolved.all_of.iter().cloned());
+            if resolved.additional != Sub::Absent {
+                merged.additional = resolved.additional.clone();
+            }
+        } else {
+            merged.all_of.push(target);
+        }
+        let merged = Rc::new(merged);
+        self.schemas.insert(member.to_owned(), Rc::clone(&merged));
+        self.merged_members.insert(member.to_owned());
+        Some(merged)
+    }
+
     fn union_members(schema: &Schema) -> Vec<String> {
         let mut members = schema.one_of.clone();
         members.extend(schema.any_of.iter().cloned());
@@ -1099,27 +1148,35 @@ impl Lowerer<'_> {
                 nullable,
             );
         }
-        if !schema.properties.is_empty() {
-            self.diags.warning(
-                schema.pointer.clone(),
-                "properties next to `oneOf`/`anyOf` are not merged into the variants; only the variants are generated",
-            );
-        }
+        let mut unmerged = false;
         for (index, member) in members.iter().enumerate() {
             if self.is_null_schema(member) {
                 nullable = true;
                 continue;
             }
-            let member_schema = self.read_schema(member);
-            let target = member_schema
+            // As written (for the variant's name and tags), then as lowered.
+            let written = self.read_schema(member);
+            let member_schema =
+                if schema.properties.is_empty() || self.merged_members.contains(member) {
+                    Rc::clone(&written)
+                } else {
+                    match self.merged_member(schema, member) {
+                        Some(merged) => merged,
+                        None => {
+                            unmerged = true;
+                            Rc::clone(&written)
+                        }
+                    }
+                };
+            let target = written
                 .reference
                 .as_ref()
                 .and_then(|_| refs::resolve(&self.doc.root, member).ok());
             let candidate = match &target {
                 Some(target) => name_from_pointer(&self.doc.root, target),
-                None => match member_schema.title.as_deref() {
+                None => match written.title.as_deref() {
                     Some(title) if !title.trim().is_empty() => names::type_name(title),
-                    _ => match member_schema.types.as_slice() {
+                    _ => match written.types.as_slice() {
                         [ty] if !matches!(ty, JsonType::Object) => type_word(*ty).to_owned(),
                         _ => format!("Variant{index}"),
                     },
@@ -1161,6 +1218,12 @@ impl Lowerer<'_> {
                 ty: TypeRef::Box(Box::new(ty)),
                 tags,
             });
+        }
+        if unmerged {
+            self.diags.warning(
+                schema.pointer.clone(),
+                "properties next to `oneOf`/`anyOf` are merged into the object variants only; a variant that cannot be an object does not carry them",
+            );
         }
         let discriminator = schema
             .discriminator

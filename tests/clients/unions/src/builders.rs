@@ -16,6 +16,53 @@ impl Cat {
     }
 }
 
+impl CheckUpdateVariant0 {
+    /// A `CheckUpdateVariant0` from its required properties.
+    pub fn new(conclusion: CheckUpdateVariant0Conclusion) -> Self {
+        Self {
+            name: None,
+            conclusion,
+            status: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, status: CheckUpdateVariant0Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl CheckUpdateVariant1 {
+    /// A `CheckUpdateVariant1` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            conclusion: None,
+            status: None,
+        }
+    }
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets [`conclusion`](Self::conclusion).
+    pub fn with_conclusion(mut self, conclusion: CheckUpdateVariant0Conclusion) -> Self {
+        self.conclusion = Some(conclusion);
+        self
+    }
+    /// Sets [`status`](Self::status).
+    pub fn with_status(mut self, status: CheckUpdateVariant1Status) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
 impl Dog {
     /// A `Dog` from its required properties.
     pub fn new(kind: impl Into<String>) -> Self {
@@ -46,6 +93,33 @@ impl Holder {
         Self {
             maybe,
         }
+    }
+}
+
+impl LabelledPetCat {
+    /// A `LabelledPetCat` from its required properties.
+    pub fn new(kind: impl Into<String>, lives: i64, label: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            lives,
+            label: label.into(),
+        }
+    }
+}
+
+impl LabelledPetDog {
+    /// A `LabelledPetDog` from its required properties.
+    pub fn new(kind: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            good: None,
+            label: label.into(),
+        }
+    }
+    /// Sets [`good`](Self::good).
+    pub fn with_good(mut self, good: bool) -> Self {
+        self.good = Some(good);
+        self
     }
 }
 

@@ -19,6 +19,114 @@ model::serde_impls! {
     unknown: ignore
 }
 
+/// Spec: `#/components/schemas/CheckUpdate`
+///
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CheckUpdate {
+    Variant0(Box<CheckUpdateVariant0>),
+    Variant1(Box<CheckUpdateVariant1>),
+}
+
+crate::runtime::values::untagged_union!(CheckUpdate { Variant0, Variant1 });
+
+/// Spec: `#/components/schemas/CheckUpdate/anyOf/0`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CheckUpdateVariant0 {
+    pub name: Option<String>,
+    pub conclusion: CheckUpdateVariant0Conclusion,
+    pub status: Option<CheckUpdateVariant0Status>,
+}
+
+model::serde_impls! {
+    CheckUpdateVariant0 {
+        name: "name" optional,
+        conclusion: "conclusion" required,
+        status: "status" optional,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/CheckUpdate/properties/conclusion`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckUpdateVariant0Conclusion {
+    /// `success`
+    Success,
+    /// `failure`
+    Failure,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(
+    CheckUpdateVariant0Conclusion { Success => "success", Failure => "failure" }
+);
+
+/// Spec: `#/components/schemas/CheckUpdate/anyOf/0/properties/status`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckUpdateVariant0Status {
+    /// `completed`
+    Completed,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(
+    CheckUpdateVariant0Status { Completed => "completed" }
+);
+
+/// Spec: `#/components/schemas/CheckUpdate/anyOf/1`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CheckUpdateVariant1 {
+    pub name: Option<String>,
+    pub conclusion: Option<CheckUpdateVariant0Conclusion>,
+    pub status: Option<CheckUpdateVariant1Status>,
+}
+
+model::serde_impls! {
+    CheckUpdateVariant1 {
+        name: "name" optional,
+        conclusion: "conclusion" optional,
+        status: "status" optional,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/CheckUpdate/anyOf/1/properties/status`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CheckUpdateVariant1Status {
+    /// `queued`
+    Queued,
+    /// `in_progress`
+    InProgress,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(
+    CheckUpdateVariant1Status { Queued => "queued", InProgress => "in_progress" }
+);
+
 /// Spec: `#/components/schemas/Dog`
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -76,6 +184,56 @@ pub enum IdOrName {
 }
 
 crate::runtime::values::untagged_union!(IdOrName { Integer, String });
+
+/// Spec: `#/components/schemas/LabelledPet`
+///
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum LabelledPet {
+    Cat(Box<LabelledPetCat>),
+    Dog(Box<LabelledPetDog>),
+}
+
+crate::runtime::values::untagged_union!(LabelledPet { Cat, Dog });
+
+/// Spec: `#/components/schemas/LabelledPet/oneOf/0`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LabelledPetCat {
+    pub kind: String,
+    pub lives: i64,
+    pub label: String,
+}
+
+model::serde_impls! {
+    LabelledPetCat {
+        kind: "kind" required,
+        lives: "lives" required,
+        label: "label" required,
+    }
+    unknown: ignore
+}
+
+/// Spec: `#/components/schemas/LabelledPet/oneOf/1`
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LabelledPetDog {
+    pub kind: String,
+    pub good: Option<bool>,
+    pub label: String,
+}
+
+model::serde_impls! {
+    LabelledPetDog {
+        kind: "kind" required,
+        good: "good" optional,
+        label: "label" required,
+    }
+    unknown: ignore
+}
 
 /// Spec: `#/components/schemas/MaybeCat`
 ///
