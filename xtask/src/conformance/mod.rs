@@ -541,7 +541,7 @@ fn check_examples(
         }
         match driver.decode(&target, &value) {
             Ok(answer) if answer["ok"] == json!(true) => {
-                match same_json(spec, &target, &value, &answer["value"]) {
+                match same_json(spec, cache, &target, &value, &answer["value"]) {
                     None => report.examples.ok += 1,
                     Some(difference) => {
                         report.examples.ours += 1;
@@ -588,11 +588,24 @@ fn check_examples(
 /// Where `back` (decoded and encoded again) differs from `original`, ignoring key order,
 /// number spelling, `null`s of absent optional values, and properties the schema does
 /// not declare (structs do not keep them).
-fn same_json(spec: &Spec, schema: &str, original: &Value, back: &Value) -> Option<String> {
-    compare(spec, Some(schema.to_owned()), original, back, "")
+fn same_json(
+    spec: &Spec,
+    cache: &mut Validators,
+    schema: &str,
+    original: &Value,
+    back: &Value,
+) -> Option<String> {
+    compare(spec, cache, Some(schema.to_owned()), original, back, "")
 }
 
-fn compare(spec: &Spec, schema: Option<String>, a: &Value, b: &Value, at: &str) -> Option<String> {
+fn compare(
+    spec: &Spec,
+    cache: &mut Validators,
+    schema: Option<String>,
+    a: &Value,
+    b: &Value,
+    at: &str,
+) -> Option<String> {
     let here = || {
         if at.is_empty() {
             "the value".to_owned()
@@ -616,19 +629,22 @@ fn compare(spec: &Spec, schema: Option<String>, a: &Value, b: &Value, at: &str) 
             let items = schema
                 .as_deref()
                 .and_then(|s| declared_child(spec, s, "items"));
-            xs.iter()
-                .zip(ys)
-                .enumerate()
-                .find_map(|(i, (x, y))| compare(spec, items.clone(), x, y, &format!("{at}[{i}]")))
+            xs.iter().zip(ys).enumerate().find_map(|(i, (x, y))| {
+                compare(spec, cache, items.clone(), x, y, &format!("{at}[{i}]"))
+            })
         }
         (Value::Object(xs), Value::Object(ys)) => {
-            let declared = schema.as_deref().and_then(|s| kept_properties(spec, s, xs));
+            let declared = schema.as_deref().and_then(|s| {
+                kept_properties(spec, s, xs, &mut |member, value| {
+                    matches!(cache.check(member, value), Ok(None))
+                })
+            });
             for (key, x) in xs {
                 let child_at = format!("{at}.{key}");
                 match ys.get(key) {
                     Some(y) => {
                         let child = declared.as_ref().and_then(|d| d.get(key).cloned());
-                        if let Some(diff) = compare(spec, child, x, y, &child_at) {
+                        if let Some(diff) = compare(spec, cache, child, x, y, &child_at) {
                             return Some(diff);
                         }
                     }
@@ -672,6 +688,7 @@ fn kept_properties(
     spec: &Spec,
     schema: &str,
     value: &Map<String, Value>,
+    valid: &mut dyn FnMut(&str, &Value) -> bool,
 ) -> Option<BTreeMap<String, String>> {
     let node = spec.resolved(schema)?;
     let present: Vec<&String> = value
@@ -704,14 +721,17 @@ fn kept_properties(
                     .collect()
             })
             .unwrap_or_default();
+        // A member counts only if the value is valid against it: one that declares every
+        // key but refuses the value (a nested required property missing) cannot be the
+        // one the client keeps it in.
+        let object = Value::Object(value.clone());
         let whole = (0..members.len()).find_map(|i| {
             let member = format!("{pointer}/{keyword}/{i}");
             let mut declared = declared_properties(spec, &member);
             declared.extend(own.clone());
-            present
-                .iter()
-                .all(|key| declared.contains_key(*key))
-                .then_some(declared)
+            (present.iter().all(|key| declared.contains_key(*key))
+                && valid(&spec.resolve_pointer(&member), &object))
+            .then_some(declared)
         });
         return Some(whole.unwrap_or_default());
     }
@@ -1508,27 +1528,46 @@ mod tests {
     fn a_union_member_that_declares_every_property_must_keep_them_all() {
         let spec = Spec::parse(UNION, "union.json").unwrap();
         let value = |v: Value| v.as_object().unwrap().clone();
+        let all_valid = &mut |_: &str, _: &Value| true;
         let kept = kept_properties(
             &spec,
             "#/components/schemas/Owner",
             &value(json!({"login": "o", "gravatar_id": "g"})),
+            all_valid,
         )
         .unwrap();
         assert!(
             kept.contains_key("gravatar_id"),
             "User declares both: {kept:?}"
         );
+        // ... unless the value is not valid against User (GitHub's environment examples:
+        // a nested required property missing): then no member keeps it whole.
+        let kept = kept_properties(
+            &spec,
+            "#/components/schemas/Owner",
+            &value(json!({"login": "o", "gravatar_id": "g"})),
+            &mut |member: &str, _: &Value| !member.ends_with("/User"),
+        )
+        .unwrap();
+        assert!(kept.is_empty(), "{kept:?}");
         // No member declares both `gravatar_id` and `members_url`: whichever the client
         // takes drops one, by design, so no drop is expected.
         let kept = kept_properties(
             &spec,
             "#/components/schemas/Owner",
             &value(json!({"login": "o", "gravatar_id": "g", "members_url": "m"})),
+            all_valid,
         )
         .unwrap();
         assert!(kept.is_empty(), "{kept:?}");
         // Not a union: the declared properties.
-        let kept = kept_properties(&spec, "#/components/schemas/User", &value(json!({}))).unwrap();
+        let kept = kept_properties(
+            &spec,
+            "#/components/schemas/User",
+            &value(json!({})),
+            all_valid,
+        )
+        .unwrap();
         assert_eq!(kept.len(), 2);
     }
 }
