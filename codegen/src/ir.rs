@@ -608,6 +608,12 @@ pub struct FieldHop {
 pub enum NextPage {
     /// The `rel="next"` target of the response's RFC 8288 `Link` header.
     Link,
+    /// The next page's URL, in a string field of the body (`next`, Django REST
+    /// framework's convention): absent, `null` or not a URL on the last page.
+    BodyLink {
+        /// The path to the field.
+        field: Vec<FieldHop>,
+    },
     /// A cursor the body carries (a string field, by path), sent back in a query
     /// parameter (an index into the operation's parameters).
     Cursor {

@@ -218,6 +218,38 @@ async fn link_headers_are_followed_to_the_last_page() {
 }
 
 #[tokio::test]
+async fn a_next_url_in_the_body_is_followed_until_it_is_null() {
+    // Django REST framework's shape: `{"count", "next", "previous", "results"}`. The URL
+    // wins over the `page` parameter beside it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let page = |ids: &str, next: &str| {
+        json(&format!(
+            r#"{{"count":3,"next":{next},"previous":null,"results":[{ids}]}}"#
+        ))
+    };
+    let server = Server::start_script_on(
+        port,
+        vec![
+            page(
+                r#"{"id":1},{"id":2}"#,
+                &format!(r#""http://127.0.0.1:{port}/drf?page=2""#),
+            ),
+            // An absolute path works as well.
+            page(r#"{"id":3}"#, r#""/drf?page=3&x=y""#),
+            page("", "null"),
+        ],
+    )
+    .await;
+    let pets = collect(client(&server).list_by_next_url().items())
+        .await
+        .unwrap();
+    assert_eq!(ids(&pets), [1, 2, 3]);
+    assert_eq!(targets(&server), ["/drf", "/drf?page=2", "/drf?page=3&x=y"]);
+}
+
+#[tokio::test]
 async fn a_link_to_another_host_is_not_followed() {
     let server = Server::start(response(
         "200 OK",

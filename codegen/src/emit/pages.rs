@@ -30,6 +30,21 @@ pub(super) fn paginated_impl(
                 None => NextPage::End,
             }
         },
+        NextPage::BodyLink { field } => {
+            let link = match borrowed_path(api, quote!(page), field) {
+                Chain::Value(expr) => quote!(let link = #expr.as_str();),
+                Chain::Option(expr) => quote! {
+                    let Some(link) = #expr else {
+                        return NextPage::End;
+                    };
+                    let link = link.as_str();
+                },
+            };
+            quote! {
+                #link
+                NextPage::body_link(link)
+            }
+        }
         NextPage::Cursor { field, param } => {
             let cursor = match borrowed_path(api, quote!(page), field) {
                 Chain::Value(expr) => quote!(let cursor = #expr.as_str();),
@@ -111,23 +126,18 @@ pub(super) fn describe(api: &Api, op: &Operation, pagination: &Pagination) -> St
     let param = |index: usize| format!("`{}`", op.params[index].wire_name.replace('`', "'"));
     match &pagination.next {
         NextPage::Link => "the next page is the `Link` header's `rel=\"next\"`".to_owned(),
+        NextPage::BodyLink { field } => format!(
+            "the next page is the URL in the body's `{}`, until it is absent",
+            wire_path(api, field)
+        ),
         NextPage::Cursor {
             field,
             param: index,
-        } => {
-            let path: Vec<String> = field
-                .iter()
-                .map(|hop| match &api.types[hop.owner.0].kind {
-                    TypeKind::Struct(s) => s.fields[hop.field].wire_name.replace('`', "'"),
-                    _ => String::new(),
-                })
-                .collect();
-            format!(
-                "the body's `{}` goes back as {} until it is absent or empty",
-                path.join("."),
-                param(*index)
-            )
-        }
+        } => format!(
+            "the body's `{}` goes back as {} until it is absent or empty",
+            wire_path(api, field),
+            param(*index)
+        ),
         NextPage::PageNumber {
             param: index,
             first,
@@ -140,6 +150,18 @@ pub(super) fn describe(api: &Api, op: &Operation, pagination: &Pagination) -> St
             param(*index)
         ),
     }
+}
+
+/// The wire names of a path of fields, `.`-joined.
+fn wire_path(api: &Api, hops: &[FieldHop]) -> String {
+    let names: Vec<String> = hops
+        .iter()
+        .map(|hop| match &api.types[hop.owner.0].kind {
+            TypeKind::Struct(s) => s.fields[hop.field].wire_name.replace('`', "'"),
+            _ => String::new(),
+        })
+        .collect();
+    names.join(".")
 }
 
 /// An expression that is a value, or an `Option` of one.

@@ -1,7 +1,7 @@
 //! Which list operations are paginated, and how: the conventions most APIs follow,
 //! recognised on the lowered types (a `Link` response header; a string cursor field
-//! with a matching query parameter; `page` or `offset` integer parameters), and the
-//! generator config's `[pagination]` entries for the rest.
+//! with a matching query parameter; a `next` URL in the body; `page` or `offset` integer
+//! parameters), and the generator config's `[pagination]` entries for the rest.
 
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -103,6 +103,8 @@ impl Lowerer<'_> {
             NextPage::Link
         } else if let Some((field, param)) = cursor_of(api, body, params) {
             NextPage::Cursor { field, param }
+        } else if let Some(field) = body_link_of(api, body, params) {
+            NextPage::BodyLink { field }
         } else if let Some(param) = integer_param(api, params, PAGE_NUMBERS) {
             NextPage::PageNumber { param, first: 1 }
         } else if let Some(param) = integer_param(api, params, OFFSETS) {
@@ -230,7 +232,20 @@ fn configured(
         Ok(index)
     };
     let next = match style {
-        PageStyle::Link => NextPage::Link,
+        PageStyle::Link => match &entry.field {
+            None => NextPage::Link,
+            Some(field) => {
+                let (hops, ty) = field_path(api, body, field.get_ref())
+                    .map_err(|message| (Some(field.span()), format!("`{key}`: {message}")))?;
+                if !is_string(api, &ty) {
+                    return Err((
+                        Some(field.span()),
+                        format!("`{key}`: `{}` is not a string", field.get_ref()),
+                    ));
+                }
+                NextPage::BodyLink { field: hops }
+            }
+        },
         PageStyle::Cursor => {
             let param = param("string", is_string)?;
             let Some(field) = &entry.field else {
@@ -403,6 +418,23 @@ fn cursor_of(api: &Api, body: &TypeRef, params: &[Param]) -> Option<(Vec<FieldHo
         }
     }
     None
+}
+
+/// A top-level string `next` field no query parameter takes back: the next page's URL
+/// (`{"next": "https://api.example.com/items?page=2", "results": [...]}`).
+fn body_link_of(api: &Api, body: &TypeRef, params: &[Param]) -> Option<Vec<FieldHop>> {
+    let owner = struct_id(api, body)?;
+    let TypeKind::Struct(s) = &api.types[owner.0].kind else {
+        return None;
+    };
+    let field = s
+        .fields
+        .iter()
+        .position(|field| field.wire_name == "next" && is_string(api, &field.ty))?;
+    let taken_back = params
+        .iter()
+        .any(|param| param.location == ParamLocation::Query && param.wire_name == "next");
+    (!taken_back).then(|| vec![FieldHop { owner, field }])
 }
 
 /// An optional integer query parameter named one of `names`.

@@ -38,6 +38,38 @@ impl ListByCursorResponseResponseMetadata {
     }
 }
 
+impl ListByNextUrlResponse {
+    /// A `ListByNextUrlResponse` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            count: None,
+            next: None,
+            previous: None,
+            results: None,
+        }
+    }
+    /// Sets [`count`](Self::count).
+    pub fn with_count(mut self, count: i64) -> Self {
+        self.count = Some(count);
+        self
+    }
+    /// Sets [`next`](Self::next).
+    pub fn with_next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+    /// Sets [`previous`](Self::previous).
+    pub fn with_previous(mut self, previous: impl Into<String>) -> Self {
+        self.previous = Some(previous.into());
+        self
+    }
+    /// Sets [`results`](Self::results).
+    pub fn with_results(mut self, results: impl IntoIterator<Item = impl Into<Pet>>) -> Self {
+        self.results = Some(results.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 impl ListByPageResponse {
     /// A `ListByPageResponse` from its required properties.
     pub fn new() -> Self {

@@ -879,6 +879,85 @@ impl Endpoint for types::FeedParams {
 }
 
 impl Client {
+    /// A `next` URL in the body (Django REST framework), beside a `page` parameter.
+    ///
+    /// `GET /drf` (`listByNextUrl`)
+    /// - `200` (success): A page
+    ///
+    /// Paginated: [`.items()`](Call::items) streams every item, [`.pages()`](Call::pages) every page; the next page is the URL in the body's `next`, until it is absent.
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_pages::Client, page: i64) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_by_next_url().page(page).await?;
+    /// # let _ = response;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_by_next_url(&self) -> Call<'_, types::ListByNextUrlParams> {
+        Call::new(&self.core, Ok(types::ListByNextUrlParams::new()), None)
+    }
+}
+
+impl Call<'_, types::ListByNextUrlParams> {
+    /// The optional `page` query parameter.
+    pub fn page(self, page: i64) -> Self {
+        self.set(types::ListByNextUrlParams::with_page, page)
+    }
+}
+
+impl Endpoint for types::ListByNextUrlParams {
+    type Body = ();
+    type Response = types::ListByNextUrlResponse;
+    type Error = ::std::convert::Infallible;
+    fn operation() -> &'static Operation {
+        static OPERATION: Operation = Operation {
+            name: "list_by_next_url",
+            method: ::reqwest::Method::GET,
+            path_template: "/drf",
+            security: &[],
+            headers: &[],
+        };
+        &OPERATION
+    }
+    fn request(&self) -> Request {
+        let mut request = Request::new(String::from("/drf"));
+        if let Some(value) = &self.page {
+            encoding::query_param(&mut request.query, "page", value, Style::Form, true);
+        }
+        request.accept = Some("application/json");
+        request
+    }
+    fn decode(
+        response: RawResponse,
+    ) -> Result<
+        ResponseValue<types::ListByNextUrlResponse>,
+        Error<::std::convert::Infallible>,
+    > {
+        match response.status.as_u16() {
+            200 => response.json::<types::ListByNextUrlResponse, _>(),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+
+impl Paginated for types::ListByNextUrlParams {
+    type Item = types::Pet;
+    fn next_page(
+        &self,
+        page: &ResponseValue<types::ListByNextUrlResponse>,
+    ) -> NextPage<Self> {
+        let Some(link) = page.next.as_ref() else {
+            return NextPage::End;
+        };
+        let link = link.as_str();
+        NextPage::body_link(link)
+    }
+    fn into_items(page: types::ListByNextUrlResponse) -> Vec<types::Pet> {
+        page.results.unwrap_or_default()
+    }
+}
+
+impl Client {
     /// Not a list.
     ///
     /// `GET /single` (`getPet`)

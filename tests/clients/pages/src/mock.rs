@@ -159,6 +159,22 @@ impl Mockable for types::FeedParams {
 }
 
 impl MockServer {
+    /// Mocks [`Client::list_by_next_url`](crate::Client::list_by_next_url): `GET /drf`.
+    pub fn list_by_next_url(&self) -> MockOperation<'_, types::ListByNextUrlParams> {
+        self.inner.operation()
+    }
+}
+
+impl Mockable for types::ListByNextUrlParams {
+    fn success(value: &Self::Response) -> MockReply {
+        MockReply::json(200, "application/json", value)
+    }
+    fn failure(value: &Self::Error) -> MockReply {
+        match *value {}
+    }
+}
+
+impl MockServer {
     /// Mocks [`Client::get_pet`](crate::Client::get_pet): `GET /single`.
     pub fn get_pet(&self) -> MockOperation<'_, types::GetPetParams> {
         self.inner.operation()

@@ -172,6 +172,57 @@ crate::runtime::model::serde_impls! {
     unknown: deny
 }
 
+/// The parameters of [`Client::list_by_next_url`](crate::Client::list_by_next_url), for building a call as one value: `client.send(params)`.
+///
+/// Spec: `#/paths/~1drf/get`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ListByNextUrlParams {
+    pub page: Option<i64>,
+}
+
+impl ListByNextUrlParams {
+    /// A `ListByNextUrlParams` from its required properties.
+    pub fn new() -> Self {
+        Self {
+            page: None,
+        }
+    }
+    /// Sets [`page`](Self::page).
+    pub fn with_page(mut self, page: i64) -> Self {
+        self.page = Some(page);
+        self
+    }
+}
+
+#[cfg(feature = "serde-params")]
+crate::runtime::model::serde_impls! {
+    ListByNextUrlParams {
+        page: "query.page" optional,
+    }
+    unknown: deny
+}
+
+/// Spec: `#/paths/~1drf/get/responses/200/content/application~1json/schema`
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ListByNextUrlResponse {
+    pub count: Option<i64>,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Option<Vec<Pet>>,
+}
+
+model::serde_impls! {
+    ListByNextUrlResponse {
+        count: "count" optional,
+        next: "next" optional,
+        previous: "previous" optional,
+        results: "results" optional,
+    }
+    unknown: ignore
+}
+
 /// The parameters of [`Client::list_by_offset`](crate::Client::list_by_offset), for building a call as one value: `client.send(params)`.
 ///
 /// Spec: `#/paths/~1offsets/get`

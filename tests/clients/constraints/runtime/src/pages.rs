@@ -28,11 +28,24 @@ pub enum NextPage<P> {
     /// The same call with these parameters (a cursor, a page number or an offset
     /// moved on).
     Params(P),
-    /// The URL the server named (an RFC 8288 `Link: <...>; rel="next"` header), on
-    /// the client's base URL.
+    /// The URL the server named (an RFC 8288 `Link: <...>; rel="next"` header, or a
+    /// URL in the body), on the client's base URL.
     Link(String),
     /// That was the last page.
     End,
+}
+
+impl<P> NextPage<P> {
+    /// The next page named by a URL in the body (`"next": "https://..."`, or an
+    /// absolute path); the end when the text is empty or not a URL.
+    pub fn body_link(link: &str) -> Self {
+        let link = link.trim();
+        if link.starts_with('/') || link.starts_with("http://") || link.starts_with("https://") {
+            NextPage::Link(link.to_owned())
+        } else {
+            NextPage::End
+        }
+    }
 }
 
 /// The `rel="next"` target of an RFC 8288 `Link` header, if any.
