@@ -31,30 +31,14 @@ pub(super) fn paginated_impl(
             }
         },
         NextPage::BodyLink { field } => {
-            let link = match borrowed_path(api, quote!(page), field) {
-                Chain::Value(expr) => quote!(let link = #expr.as_str();),
-                Chain::Option(expr) => quote! {
-                    let Some(link) = #expr else {
-                        return NextPage::End;
-                    };
-                    let link = link.as_str();
-                },
-            };
+            let link = bind_str(api, quote::format_ident!("link"), field);
             quote! {
                 #link
                 NextPage::body_link(link)
             }
         }
         NextPage::Cursor { field, param } => {
-            let cursor = match borrowed_path(api, quote!(page), field) {
-                Chain::Value(expr) => quote!(let cursor = #expr.as_str();),
-                Chain::Option(expr) => quote! {
-                    let Some(cursor) = #expr else {
-                        return NextPage::End;
-                    };
-                    let cursor = cursor.as_str();
-                },
-            };
+            let cursor = bind_str(api, quote::format_ident!("cursor"), field);
             let param = &op.params[*param];
             let name = param.rust_name.ident();
             let value = checked_or_plain(api, &param.ty, quote!(cursor.to_owned()));
@@ -197,6 +181,20 @@ fn borrowed_path(api: &Api, start: TokenStream, hops: &[FieldHop]) -> Chain {
         };
     }
     chain
+}
+
+/// `let #name: &str = ...` for the string field at the end of `hops` from `page`; the
+/// end of the walk when an optional field on the way is absent.
+fn bind_str(api: &Api, name: proc_macro2::Ident, hops: &[FieldHop]) -> TokenStream {
+    match borrowed_path(api, quote!(page), hops) {
+        Chain::Value(expr) => quote!(let #name = #expr.as_str();),
+        Chain::Option(expr) => quote! {
+            let Some(#name) = #expr else {
+                return NextPage::End;
+            };
+            let #name = #name.as_str();
+        },
+    }
 }
 
 /// The number of items of `page` (borrowed).
