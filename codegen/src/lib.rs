@@ -4,7 +4,8 @@
 //! (references and schema keywords, the same model for 3.0 and 3.1) → `lower` (the
 //! `ir`) → `emit` (tokens with `quote!`; the many items of fixed shape, constructors and
 //! `serde_impls!` invocations, as text) → `render` (`prettyplease`, header line). Public
-//! here: [`generate`], [`diff_texts`] and their types, [`diag`], [`diff`]'s report, and
+//! here: [`generate`], [`diff_texts`] and their types, [`diag`], [`diff`]'s report,
+//! [`ignored_header`] (which header parameters get no setter), and
 //! the helpers the fuzzer shares with the generator ([`pointer`](mod@pointer), [`source`],
 //! [`parse_tree`]).
 //! Nothing here touches the file system or the network: the `xtask` front end writes or
@@ -30,6 +31,7 @@ pub mod source;
 pub use bundle::SpecFiles;
 pub use config::ConfigFile;
 pub use load::parse_tree;
+pub use lower::{ignored_header, IgnoredHeader};
 pub use overlay::OverlayFile;
 
 use diag::Diagnostics;

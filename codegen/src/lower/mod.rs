@@ -23,6 +23,7 @@ use crate::load::Document;
 use crate::names::Namer;
 
 pub use audit::audit;
+pub use operations::{ignored_header, IgnoredHeader};
 
 /// Names the generated crate uses for its own items, so no type takes them.
 const RESERVED_TYPE_NAMES: &[&str] = &["Client", "Error", "ResponseValue", "Checked", "Rule"];

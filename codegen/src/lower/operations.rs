@@ -515,12 +515,18 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        if location == ParamLocation::Header
-            && ["accept", "content-type", "authorization"]
-                .contains(&name.to_ascii_lowercase().as_str())
-        {
-            // OpenAPI says these header parameters are ignored.
-            return None;
+        if location == ParamLocation::Header {
+            match ignored_header(name) {
+                Some(IgnoredHeader::ByOpenApi) => return None,
+                Some(IgnoredHeader::Framing) => {
+                    self.diags.warning(
+                        pointer.to_owned(),
+                        format!("header parameter `{name}` is set by the HTTP client from the request itself; ignored"),
+                    );
+                    return None;
+                }
+                None => {}
+            }
         }
         let style = match node
             .get("style")
@@ -951,6 +957,30 @@ impl Lowerer<'_> {
 }
 
 /// The media type to use among `media` and how to encode it. JSON is preferred.
+/// Why a header parameter gets no setter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoredHeader {
+    /// `Accept`, `Content-Type`, `Authorization`: OpenAPI says such parameters are
+    /// ignored (the media types and the security schemes set them).
+    ByOpenApi,
+    /// `Content-Length`, `Transfer-Encoding`, `Host`, `Connection`: HTTP framing, which
+    /// the HTTP client sets from the body and the URL (a caller's value could only
+    /// contradict them).
+    Framing,
+}
+
+/// Whether the generated client drops a header parameter named `name`, and why.
+pub fn ignored_header(name: &str) -> Option<IgnoredHeader> {
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "accept" | "content-type" | "authorization" => Some(IgnoredHeader::ByOpenApi),
+        "content-length" | "transfer-encoding" | "host" | "connection" => {
+            Some(IgnoredHeader::Framing)
+        }
+        _ => None,
+    }
+}
+
 fn pick_media<'a>(
     media: impl Iterator<Item = &'a str>,
     request: bool,

@@ -338,6 +338,7 @@ async fn run<P: Endpoint>(client: &Client, params: P, body: Option<&P::Body>, jo
         Some(body) => client.send_with_body(params, body),
         None => client.send(params),
     }};
+    set_spec_headers(job);
     if let Some(headers) = job["headers"].as_object() {{
         for (name, value) in headers {{
             call = call.header(name.clone(), value.as_str().unwrap_or_default().to_owned());
@@ -442,8 +443,39 @@ async fn main() {{
     }}
 }}
 
+/// Header parameters OpenAPI says to ignore (`Authorization`) that the spec still
+/// requires, with no security scheme to send them: set by a hook, as a caller would.
+static SPEC_HEADERS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn set_spec_headers(job: &Value) {{
+    let headers = job["spec-headers"]
+        .as_object()
+        .map(|h| h.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+        .unwrap_or_default();
+    *SPEC_HEADERS.lock().unwrap() = headers;
+}}
+
+struct SpecHeaders;
+
+impl {krate}::runtime::Hook for SpecHeaders {{
+    fn before_attempt(&self, _info: &{krate}::runtime::AttemptInfo<'_>, request: &mut {krate}::reqwest::Request) {{
+        for (name, value) in SPEC_HEADERS.lock().unwrap().iter() {{
+            let (Ok(name), Ok(value)) = (
+                {krate}::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                {krate}::reqwest::header::HeaderValue::from_str(value),
+            ) else {{
+                continue;
+            }};
+            if !request.headers().contains_key(&name) {{
+                request.headers_mut().insert(name, value);
+            }}
+        }}
+    }}
+}}
+
 fn make_client(base: &str) -> Client {{
     let client = Client::new()
+        .with_hook(SpecHeaders)
         .with_base_url(base)
         .with_retry({krate}::RetryPolicy::none())
         .with_timeout(std::time::Duration::from_secs(20));
