@@ -427,8 +427,13 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
     }
     runtime.extend([quote!(ByteStream), quote!(Hook), quote!(RawRequest)]);
     runtime.push(quote!(Error));
-    if api.operations.iter().any(|op| op.pagination.is_some()) {
-        runtime.extend([quote!(NextPage), quote!(Paginated)]);
+    let paginations = || api.operations.iter().filter_map(|op| op.pagination.as_ref());
+    // `Link` headers are `Paginated`'s default: their impls do not name `NextPage`.
+    if paginations().any(|p| !matches!(p.next, crate::ir::NextPage::Link)) {
+        runtime.push(quote!(NextPage));
+    }
+    if paginations().next().is_some() {
+        runtime.push(quote!(Paginated));
     }
     runtime.extend([
         quote!(RequestOptions),

@@ -24,12 +24,8 @@ pub(super) fn paginated_impl(
     let items_checked = is_checked_list(api, &pagination.items, body);
     let into_items = owned_path(api, quote!(page), &pagination.items, items_checked);
     let next = match &pagination.next {
-        NextPage::Link => quote! {
-            match crate::runtime::pages::next_link(page.headers()) {
-                Some(link) => NextPage::Link(link),
-                None => NextPage::End,
-            }
-        },
+        // The trait's default: the `Link` header's `rel="next"`.
+        NextPage::Link => TokenStream::new(),
         NextPage::BodyLink { field } => {
             let link = bind_str(api, quote::format_ident!("link"), field);
             quote! {
@@ -92,12 +88,17 @@ pub(super) fn paginated_impl(
             }
         }
     };
-    quote! {
-        impl Paginated for #params_ty {
-            type Item = #item_ty;
+    let next_page = (!next.is_empty()).then(|| {
+        quote! {
             fn next_page(&self, page: &ResponseValue<#body_ty>) -> NextPage<Self> {
                 #next
             }
+        }
+    });
+    quote! {
+        impl Paginated for #params_ty {
+            type Item = #item_ty;
+            #next_page
             fn into_items(page: #body_ty) -> Vec<#item_ty> {
                 #into_items
             }

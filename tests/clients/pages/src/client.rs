@@ -722,12 +722,6 @@ impl Endpoint for types::ListByLinkParams {
 
 impl Paginated for types::ListByLinkParams {
     type Item = types::Pet;
-    fn next_page(&self, page: &ResponseValue<Vec<types::Pet>>) -> NextPage<Self> {
-        match crate::runtime::pages::next_link(page.headers()) {
-            Some(link) => NextPage::Link(link),
-            None => NextPage::End,
-        }
-    }
     fn into_items(page: Vec<types::Pet>) -> Vec<types::Pet> {
         page
     }

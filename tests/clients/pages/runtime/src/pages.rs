@@ -16,8 +16,14 @@ use super::validate::ValidationError;
 pub trait Paginated: Endpoint + Clone {
     /// One item of a page.
     type Item;
-    /// How to ask for the page after `page`, fetched with these parameters.
-    fn next_page(&self, page: &ResponseValue<Self::Response>) -> NextPage<Self>;
+    /// How to ask for the page after `page`, fetched with these parameters. By default,
+    /// the target of its RFC 8288 `Link: <...>; rel="next"` header (the end without one).
+    fn next_page(&self, page: &ResponseValue<Self::Response>) -> NextPage<Self> {
+        match next_link(page.headers()) {
+            Some(link) => NextPage::Link(link),
+            None => NextPage::End,
+        }
+    }
     /// The items of a page.
     fn into_items(page: Self::Response) -> Vec<Self::Item>;
 }
