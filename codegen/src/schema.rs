@@ -196,7 +196,7 @@ pub struct Schema {
     pub types: Vec<JsonType>,
     /// `null` is admitted (`nullable: true`, `type: [.., "null"]`, `type: "null"`).
     pub nullable: bool,
-    /// `type: "null"` and nothing else.
+    /// `type: "null"`, `enum: [null]` or `const: null`: nothing but `null`.
     pub only_null: bool,
     /// `format`.
     pub format: Option<String>,
@@ -325,7 +325,20 @@ pub fn read(root: &Value, pointer: &str, version: SpecVersion, diags: &mut Diagn
             schema.never = true;
             return schema;
         }
-        Value::Object(object) => read_object(&mut schema, object, version, diags),
+        Value::Object(object) => {
+            read_object(&mut schema, object, version, diags);
+            // `enum: [null]` and `const: null` (drf-spectacular's `NullEnum`) admit only
+            // `null`, like `type: "null"`.
+            let null_only = match (&schema.enum_values, &schema.const_value) {
+                (_, Some(value)) => value.is_null(),
+                (Some(values), None) => !values.is_empty() && values.iter().all(Value::is_null),
+                (None, None) => false,
+            };
+            if null_only {
+                schema.nullable = true;
+                schema.only_null = true;
+            }
+        }
         other => {
             diags.warning(
                 pointer,

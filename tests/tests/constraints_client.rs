@@ -790,3 +790,31 @@ fn an_object_with_nothing_declared_and_nothing_else_allowed_is_empty() {
     let error = serde_json::from_value::<Nothing>(json!({"a": 1})).unwrap_err();
     assert!(error.to_string().contains("at most 0"), "{error}");
 }
+
+/// `enum: [null]` admits only `null` (found by `cargo xtask conformance` on gsmtasks.com,
+/// whose `NullEnum` member made every choice field accept any JSON).
+#[test]
+fn a_null_only_enum_member_admits_null_and_nothing_else() {
+    use fixture_constraints::types::{NullEnum, Proximity, ProximityEnum};
+    let near: Option<Proximity> = serde_json::from_value(json!("near")).unwrap();
+    assert_eq!(
+        near,
+        Some(Proximity::ProximityEnum(Box::new(ProximityEnum::Near)))
+    );
+    let blank: Option<Proximity> = serde_json::from_value(json!("")).unwrap();
+    assert!(matches!(blank, Some(Proximity::BlankEnum(_))), "{blank:?}");
+    assert_eq!(
+        serde_json::from_value::<Option<Proximity>>(Value::Null).unwrap(),
+        None
+    );
+    // (An unlisted string is `Unknown`, by design: open enums.)
+    for wrong in [json!(true), json!(1), json!({}), json!([])] {
+        assert!(
+            serde_json::from_value::<Option<Proximity>>(wrong.clone()).is_err(),
+            "{wrong} must be refused"
+        );
+    }
+    let null: NullEnum = serde_json::from_value(Value::Null).unwrap();
+    assert_eq!(serde_json::to_value(null).unwrap(), Value::Null);
+    assert!(serde_json::from_value::<NullEnum>(json!(false)).is_err());
+}

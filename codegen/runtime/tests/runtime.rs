@@ -1878,6 +1878,29 @@ mod patterns {
         }
     }
 
+    /// Ruby's anchors, as linode.com writes them (found by `cargo xtask conformance`: every
+    /// domain in its responses was refused): `\A`...`\Z` anchor, they are not letters.
+    #[test]
+    fn pcre_anchors_anchor() {
+        static DOMAIN: Pattern = Pattern::new(
+            r"\A(\*\.)?([a-zA-Z0-9-_]{1,63}\.)+([a-zA-Z]{2,3}\.)?([a-zA-Z]{2,16}|xn--[a-zA-Z0-9]+)\Z",
+        );
+        assert_eq!(DOMAIN.is_match("example.org"), Some(true));
+        assert_eq!(DOMAIN.is_match("*.example.org"), Some(true));
+        assert_eq!(DOMAIN.is_match("not a domain"), Some(false));
+        assert_eq!(
+            DOMAIN.is_match("x example.org"),
+            Some(false),
+            "anchored at the start"
+        );
+        assert!(DOMAIN.is_linear());
+        // In a class, or escaped, nothing changes.
+        assert_eq!(Pattern::new(r"^[\A]$").is_match("A"), Some(true));
+        assert_eq!(Pattern::new(r"^\\A$").is_match("\\A"), Some(true));
+        assert_eq!(Pattern::new(r"\Aab\z").is_match("ab"), Some(true));
+        assert_eq!(Pattern::new(r"\Aab\z").is_match("cab"), Some(false));
+    }
+
     /// What has no faithful translation stays on the ECMAScript engine, with its meaning.
     #[test]
     fn backreferences_lookaround_and_word_boundaries_fall_back() {

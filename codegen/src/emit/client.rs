@@ -427,7 +427,11 @@ fn imports(api: &Api, used_schemes: &[usize]) -> TokenStream {
     }
     runtime.extend([quote!(ByteStream), quote!(Hook), quote!(RawRequest)]);
     runtime.push(quote!(Error));
-    let paginations = || api.operations.iter().filter_map(|op| op.pagination.as_ref());
+    let paginations = || {
+        api.operations
+            .iter()
+            .filter_map(|op| op.pagination.as_ref())
+    };
     // `Link` headers are `Paginated`'s default: their impls do not name `NextPage`.
     if paginations().any(|p| !matches!(p.next, crate::ir::NextPage::Link)) {
         runtime.push(quote!(NextPage));

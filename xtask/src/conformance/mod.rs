@@ -1011,6 +1011,92 @@ fn mock_breaks_schema(
         .flatten()
 }
 
+/// True when each of the operation's security requirements (its own, else the
+/// document's) names two or more schemes that write the `Authorization` header.
+fn shared_authorization(spec: &Spec, op: &spec::Operation) -> bool {
+    let writes_authorization = |name: &str| {
+        spec.at(&format!(
+            "#/components/securitySchemes/{}",
+            codegen::pointer::escape_token(name)
+        ))
+        .is_some_and(|scheme| match scheme.get("type").and_then(Value::as_str) {
+            Some("http") | Some("oauth2") | Some("openIdConnect") => true,
+            Some("apiKey") => {
+                scheme.get("in").and_then(Value::as_str) == Some("header")
+                    && scheme
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case("authorization"))
+            }
+            _ => false,
+        })
+    };
+    let requirements = spec
+        .at(&op.pointer)
+        .and_then(|node| node.get("security"))
+        .or_else(|| spec.root.get("security"))
+        .and_then(Value::as_array);
+    requirements.is_some_and(|list| {
+        !list.is_empty()
+            && list.iter().all(|requirement| {
+                requirement.as_object().is_some_and(|r| {
+                    r.keys().filter(|name| writes_authorization(name)).count() >= 2
+                })
+            })
+    })
+}
+
+/// Where `value` is `null` and the schema at `schema` (through `$ref` and `allOf`)
+/// declares `properties` with no `type` and no `nullable`: the instance path.
+fn null_for_untyped_object(
+    spec: &Spec,
+    schema: &str,
+    value: &Value,
+    at: &str,
+    depth: usize,
+) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    let pointer = spec.resolve_pointer(schema);
+    let node = spec.at(&pointer)?;
+    let members: Vec<String> = std::iter::once(pointer.clone())
+        .chain(
+            (0..node
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len))
+                .map(|i| spec.resolve_pointer(&format!("{pointer}/allOf/{i}"))),
+        )
+        .collect();
+    match value {
+        Value::Null => {
+            let typed_or_nullable = members.iter().filter_map(|m| spec.at(m)).any(|n| {
+                n.get("type").is_some() || n.get("nullable").and_then(Value::as_bool) == Some(true)
+            });
+            let has_properties = members
+                .iter()
+                .filter_map(|m| spec.at(m))
+                .any(|n| n.get("properties").is_some());
+            (has_properties && !typed_or_nullable).then(|| at.to_owned())
+        }
+        Value::Object(object) => object.iter().find_map(|(key, child)| {
+            members.iter().find_map(|m| {
+                let property = format!("{m}/properties/{}", codegen::pointer::escape_token(key));
+                spec.at(&property)?;
+                null_for_untyped_object(spec, &property, child, &format!("{at}.{key}"), depth + 1)
+            })
+        }),
+        Value::Array(items) => {
+            let items_schema = declared_child(spec, &pointer, "items")?;
+            items.iter().enumerate().find_map(|(i, item)| {
+                null_for_untyped_object(spec, &items_schema, item, &format!("{at}[{i}]"), depth + 1)
+            })
+        }
+        _ => None,
+    }
+}
+
 /// How to start Prism on the spec: its binary and the spec's file.
 struct PrismRun<'a> {
     bin: &'a Path,
@@ -1173,7 +1259,20 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
         let Some(schema) = &body.schema else {
             return Err(format!("the {} body has no schema", body.media_type));
         };
-        let candidates = request_candidates(spec, &body.pointer, schema);
+        let mut candidates = request_candidates(spec, &body.pointer, schema);
+        // An empty form is no body at all on the wire (conjur's `enabled=true|false` body
+        // has no required field): a required form body gets every property first.
+        if body.required
+            && body
+                .media_type
+                .starts_with("application/x-www-form-urlencoded")
+        {
+            let full = Synth::new(spec, Coverage::All, true)
+                .without_examples()
+                .value(schema);
+            candidates.retain(|c| c.as_object().is_none_or(|o| !o.is_empty()));
+            candidates.extend(full);
+        }
         let target = spec.resolve_pointer(schema);
         match candidates
             .into_iter()
@@ -1239,10 +1338,17 @@ fn member_candidates(spec: &Spec, schema: &str) -> Vec<Value> {
     candidates
 }
 
-/// Values a parameter can carry through every style (no empty strings in paths, no
-/// nested objects in non-`deepObject` styles is left to Prism to judge).
+/// Values a parameter can carry through every style: nothing that serializes to no
+/// text (an empty string, object or list: jellyfin's object-typed `{version}` path
+/// parameter would be an empty segment). Nested objects in non-`deepObject` styles are
+/// left to Prism to judge.
 fn usable_param(value: &Value) -> bool {
-    !matches!(value, Value::String(s) if s.is_empty())
+    match value {
+        Value::String(s) => !s.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => true,
+    }
 }
 
 fn skip(report: &mut SpecReport, op: &spec::Operation, reason: &str) {
@@ -1322,6 +1428,26 @@ fn classify(
                 );
                 return;
             }
+            // A schema with `properties` but no `type` is generated as an object (as
+            // OpenAPI tools read it); JSON Schema lets it be `null`, and Prism's mock of
+            // such a schema is `null` (appcenter.ms's `allOf`s of untyped members).
+            let untyped_null = op
+                .json_responses
+                .iter()
+                .find(|(code, _)| u64::from(*code) == status)
+                .zip(answer["body"].as_str().and_then(|b| serde_json::from_str::<Value>(b).ok()))
+                .and_then(|((_, schema), mock)| null_for_untyped_object(spec, schema, &mock, "", 0));
+            if let Some(at) = untyped_null {
+                let reason = "the mock response has `null` where the schema declares properties but no `type`: an object here, by design";
+                *report.operations.skipped.entry(reason.to_owned()).or_default() += 1;
+                report.findings.push(Finding {
+                    check: "operation",
+                    verdict: Verdict::ByDesign,
+                    pointer: op.pointer.clone(),
+                    message: format!("{}: {reason} (at `{}`)", op.label, if at.is_empty() { "the body" } else { &at }),
+                });
+                return;
+            }
             match mock_breaks_schema(spec, op, answer, cache) {
                 Some(error) => fail(
                     report,
@@ -1344,7 +1470,11 @@ fn classify(
         "error-status" | "unexpected-status" => {
             // Prism does not read a path parameter out of a segment with text after it
             // (`/a$b/{id}#x`): the request carried it, Prism says it is missing.
-            let unextracted = status == 422 && body.contains("Request path must have required property");
+            // (in its error body, or in `sl-violations` when the spec documents an error
+            // response Prism then serves: Azure's `/{tenantID}/{nextLink}#Applications_ListNext`).
+            let missing_path = "Request path must have required property";
+            let unextracted = (status == 422 && body.contains(missing_path))
+                || violations.as_deref().is_some_and(|v| v.contains(missing_path));
             // Nor does it read arrays out of `application/x-www-form-urlencoded` bodies.
             let form_arrays = status == 422
                 && op.body.as_ref().is_some_and(|b| b.media_type.starts_with("application/x-www-form-urlencoded"))
@@ -1356,14 +1486,39 @@ fn classify(
             });
             // Nor a one-item exploded query array whose schema is wrapped (a 3.0 `nullable`
             // array, an `anyOf`): `?ids=1` "must be array" (stoplightio/prism#2675, open).
+            // (A HEAD answer has no body to say so: the same request is judged by its shape.)
             let single_item_array = status == 422
-                && body.contains("must be array")
+                && (body.contains("must be array") || (op.method == "head" && body.is_empty()))
                 && job["params"].as_object().is_some_and(|params| {
                     params.iter().any(|(name, value)| {
                         name.starts_with("query.") && value.as_array().is_some_and(|items| items.len() == 1)
                     })
                 });
+            // It reads an `application/octet-stream` body as text and validates it against
+            // the media type's object schema (Google Storage's upload: the bytes are the
+            // file, the schema its metadata).
+            let binary_as_object = status == 422
+                && body.contains(r#""location":["body"]"#)
+                && op.body.as_ref().is_some_and(|b| {
+                    b.media_type == "application/octet-stream"
+                        && b.schema.as_deref().and_then(|s| spec.resolved(s)).is_some_and(|n| {
+                            n.get("type").and_then(Value::as_str) != Some("string")
+                        })
+                });
+            // A security requirement whose schemes all write `Authorization` (conjur's
+            // `basicAuth` and an `apiKey` header named Authorization, both required at
+            // once): no request carries both, the spec's own contradiction.
+            if status == 401 && shared_authorization(spec, op) {
+                fail(
+                    report,
+                    op,
+                    Verdict::SpecError,
+                    "every security requirement needs two schemes that both write the `Authorization` header: no request can satisfy it".to_owned(),
+                );
+                return;
+            }
             let verdict = if status >= 500
+                || binary_as_object
                 || unextracted
                 || form_arrays
                 || ignored_header
@@ -1643,6 +1798,47 @@ mod tests {
             &json!("v+E3EmE=")
         )
         .is_some());
+    }
+
+    #[test]
+    fn a_null_mock_for_an_untyped_object_schema_is_found_with_its_path() {
+        // appcenter.ms: an `allOf` of members with `properties` and no `type`.
+        let spec = Spec::parse(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+            "components": {"schemas": {
+                "Release": {"allOf": [{"properties": {"label": {"type": "string"}}}, {"properties": {"size": {"type": "number"}}}]},
+                "Page": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Release"}}}},
+                "Maybe": {"nullable": true, "properties": {"a": {"type": "string"}}}
+            }}}"##,
+            "untyped.json",
+        )
+        .unwrap();
+        let release = "#/components/schemas/Release";
+        assert_eq!(
+            null_for_untyped_object(&spec, release, &Value::Null, "", 0).as_deref(),
+            Some("")
+        );
+        assert_eq!(
+            null_for_untyped_object(&spec, release, &json!({"label": "a"}), "", 0),
+            None
+        );
+        let page = "#/components/schemas/Page";
+        assert_eq!(
+            null_for_untyped_object(
+                &spec,
+                page,
+                &json!({"items": [{"label": "a"}, null]}),
+                "",
+                0
+            )
+            .as_deref(),
+            Some(".items[1]")
+        );
+        // Declared nullable: `null` is the spec's, and the generated type takes it.
+        assert_eq!(
+            null_for_untyped_object(&spec, "#/components/schemas/Maybe", &Value::Null, "", 0),
+            None
+        );
     }
 
     #[test]

@@ -42,6 +42,9 @@ impl Prism {
             .arg(spec)
             .env("FORCE_COLOR", "0")
             .env("NO_COLOR", "1")
+            // Node's 16 KB cap on a request's head answers 431 to an operation with every
+            // optional query parameter set (gsmtasks.com's 200 filters): raise it.
+            .env("NODE_OPTIONS", "--max-http-header-size=1048576")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

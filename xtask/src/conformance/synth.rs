@@ -420,10 +420,37 @@ fn number(map: &Map<String, Value>, integer: bool) -> Value {
     if let Some(divisor) = get("multipleOf").filter(|d| *d > 0.0) {
         value = (value / divisor).ceil() * divisor;
     }
-    if (integer || value.fract() == 0.0) && value.abs() < 9.0e15 {
-        return Value::from(value as i64);
+    if integer || value.fract() == 0.0 {
+        if let Some(whole) = whole_number(value, !integer || unsigned(map)) {
+            return whole;
+        }
     }
     json!(value)
+}
+
+/// An unsigned integer format (`uint64`, `uint32`): the generated type is unsigned.
+fn unsigned(map: &Map<String, Value>) -> bool {
+    map.get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|f| f.starts_with("uint"))
+}
+
+/// `value` as a JSON integer when it is one that 64 bits hold exactly (gsmtasks.com
+/// writes int64 bounds as `±9223372036854776000`, i.e. ±2^63: -2^63 is `i64::MIN`,
+/// 2^63 fits no `i64`).
+/// Above `i64::MAX` only when `unsigned` (a `uint64` format).
+fn whole_number(value: f64, unsigned: bool) -> Option<Value> {
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if value.fract() != 0.0 {
+        return None;
+    }
+    if (-TWO_63..TWO_63).contains(&value) {
+        Some(Value::from(value as i64))
+    } else if unsigned && (0.0..2.0 * TWO_63).contains(&value) {
+        Some(Value::from(value as u64))
+    } else {
+        None
+    }
 }
 
 /// The `i`-th of several values that must differ (`uniqueItems`).
@@ -584,22 +611,29 @@ fn probe(
     if base.is_number() {
         let integer = map.get("type").and_then(Value::as_str) == Some("integer");
         let step = if integer { 1.0 } else { 0.5 };
-        let n = |v: f64| {
-            if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                Value::from(v as i64)
-            } else {
-                json!(v)
+        let wide = !integer || unsigned(map);
+        let n = |v: f64| whole_number(v, wide).unwrap_or_else(|| json!(v));
+        // A variant exists only where it is a number it can be: an integer 64 bits hold,
+        // and a step past the bound that `f64` does not round away (2^63 - 1 is 2^63).
+        let mut bound = |name: String, v: f64| {
+            if integer && whole_number(v, wide).is_none() {
+                return;
             }
+            out.push((label(&name), n(v)));
         };
         let exclusive_min = map.get("exclusiveMinimum");
         if let Some(min) = num("minimum").or_else(|| exclusive_min.and_then(Value::as_f64)) {
-            out.push((label(&format!("minimum {min}: at it")), n(min)));
-            out.push((label(&format!("minimum {min}: below")), n(min - step)));
+            bound(format!("minimum {min}: at it"), min);
+            if min - step != min {
+                bound(format!("minimum {min}: below"), min - step);
+            }
         }
         let exclusive_max = map.get("exclusiveMaximum");
         if let Some(max) = num("maximum").or_else(|| exclusive_max.and_then(Value::as_f64)) {
-            out.push((label(&format!("maximum {max}: at it")), n(max)));
-            out.push((label(&format!("maximum {max}: above")), n(max + step)));
+            bound(format!("maximum {max}: at it"), max);
+            if max + step != max {
+                bound(format!("maximum {max}: above"), max + step);
+            }
         }
         if let Some(divisor) = num("multipleOf").filter(|d| *d > 0.0) {
             out.push((
@@ -722,6 +756,38 @@ mod tests {
         );
         assert!(
             labels.iter().any(|l| l.starts_with("maxItems 3: one more")),
+            "{labels:?}"
+        );
+    }
+
+    /// gsmtasks.com's int64 bounds, written by JavaScript as ±9223372036854776000 (±2^63):
+    /// the value at the minimum is `i64::MIN`, as an integer; nothing lies one past it or
+    /// at the maximum that an int64 holds, so no such variant is made.
+    #[test]
+    fn int64_bounds_written_as_floats_give_integers_an_int64_holds() {
+        let spec = spec(
+            r##"{"Disk": {"type": "integer", "format": "int64",
+                "minimum": -9223372036854776000, "maximum": 9223372036854776000}}"##,
+        );
+        let pointer = "#/components/schemas/Disk";
+        let base = Synth::new(&spec, Coverage::Required, true)
+            .value(pointer)
+            .expect("a value");
+        assert_eq!(base, json!(i64::MIN));
+        let labels: Vec<String> = variants(&spec, pointer, &base)
+            .into_iter()
+            .map(|(label, value)| format!("{label} = {value}"))
+            .collect();
+        assert!(
+            labels
+                .iter()
+                .any(|l| l.ends_with(&format!("at it = {}", i64::MIN))),
+            "{labels:?}"
+        );
+        assert!(
+            !labels
+                .iter()
+                .any(|l| l.contains("below") || l.contains("maximum")),
             "{labels:?}"
         );
     }

@@ -3,6 +3,22 @@
 
 use crate::runtime::model;
 
+/// Spec: `#/components/schemas/BlankEnum`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BlankEnum {
+    /// ``
+    Value,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(BlankEnum { Value => "" });
+
 /// Spec: `#/components/schemas/Email`
 ///
 /// Rules: matches '^[^@]+@[^@]+$'.
@@ -144,6 +160,41 @@ pub type Nothing = crate::runtime::Checked<
     ::serde_json::Map<String, ::serde_json::Value>,
     NothingRule,
 >;
+
+/// Spec: `#/components/schemas/NullEnum`
+pub type NullEnum = ();
+
+/// Spec: `#/components/schemas/Proximity`
+///
+/// Untagged: deserializing tries the variants in order and takes the first that
+/// keeps the whole value with only listed enum values (else the first that fits).
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum Proximity {
+    ProximityEnum(Box<ProximityEnum>),
+    BlankEnum(Box<BlankEnum>),
+}
+
+crate::runtime::values::untagged_union!(Proximity { ProximityEnum, BlankEnum });
+
+/// Spec: `#/components/schemas/ProximityEnum`
+///
+/// Values the spec does not list deserialize to `Unknown`, so a new server value
+/// never breaks a whole response; callers cannot build `Unknown`, and a request
+/// holding one is refused before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProximityEnum {
+    /// `away`
+    Away,
+    /// `near`
+    Near,
+    /// A value the spec does not list, as received from the server.
+    Unknown(crate::runtime::values::Unknown<String>),
+}
+
+crate::runtime::values::string_enum!(ProximityEnum { Away => "away", Near => "near" });
 
 /// Spec: `#/components/schemas/Ticket`
 #[derive(Debug, Clone, PartialEq)]

@@ -8,7 +8,8 @@
 //! `\w` and `\s` stay ASCII / ECMAScript white space, `.` stops at every line
 //! terminator, `\uXXXX` becomes `\x{XXXX}`. What has no such translation (back-references,
 //! lookaround, `\b`, Annex B oddities) is matched by `regress`, an ECMAScript
-//! backtracking engine.
+//! backtracking engine. One departure from ECMAScript, on purpose: `\A` and `\z`/`\Z`
+//! are anchors (see [`with_anchors`]).
 
 use ::std::sync::OnceLock;
 
@@ -57,6 +58,7 @@ impl Pattern {
 }
 
 fn compile(source: &str) -> Option<Engine> {
+    let source = &with_anchors(source);
     // Valid ECMAScript first: a pattern regress refuses is refused, whatever `regex` says.
     let backtracking = ::regress::Regex::new(source).ok()?;
     let linear = translate(source).and_then(|rust| {
@@ -69,6 +71,42 @@ fn compile(source: &str) -> Option<Engine> {
         Some(regex) => Engine::Linear(regex),
         None => Engine::Backtracking(backtracking),
     })
+}
+
+/// `\A`, `\z` and `\Z` outside classes read as the anchors they are in Ruby, PCRE and
+/// Python (`^`, `$`): ECMAScript's Annex B reads them as the letters, which no spec
+/// means (linode's `\A(\*\.)?([a-zA-Z0-9-_]{1,63}\.)+...\Z` refused every domain). The
+/// reference validators (`jsonschema`'s `fancy-regex`) read them as anchors too.
+pub fn with_anchors(source: &str) -> ::std::borrow::Cow<'_, str> {
+    if !source.contains("\\A") && !source.contains("\\z") && !source.contains("\\Z") {
+        return ::std::borrow::Cow::Borrowed(source);
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('A') if !in_class => out.push('^'),
+                Some('z' | 'Z') if !in_class => out.push('$'),
+                Some(next) => {
+                    out.push('\\');
+                    out.push(next);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    ::std::borrow::Cow::Owned(out)
 }
 
 /// ECMAScript white space and line terminators (`\s`), as class items.
