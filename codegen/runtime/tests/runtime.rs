@@ -1374,7 +1374,11 @@ async fn tracing_shows_the_operation_but_no_url_or_secret() {
         next_id: AtomicU64::new(1),
     });
     // Other tests' threads may have cached "no interest" for the runtime's callsites
-    // before this thread's subscriber existed.
+    // before this thread's subscriber existed; a registration already under way on
+    // another thread could store its "never" after the first rebuild, so rebuild again
+    // once it has had time to finish.
+    tracing::callsite::rebuild_interest_cache();
+    tokio::time::sleep(Duration::from_millis(50)).await;
     tracing::callsite::rebuild_interest_cache();
     let server = Server::start(vec![json_reply(503, "{}"), json_reply(200, "[]")]).await;
     let core = all_credentials(ClientCore::new(server.url())).with_retry(fast_retry());
