@@ -960,7 +960,25 @@ fn check_agreement(
             } else {
                 Err(answer["error"].as_str().unwrap_or_default())
             };
-            if let Some(reason) = by_design(&label, &instance, ours, verdict.as_ref()) {
+            // A union member is generated with the `type` and `properties` written next to
+            // the union (urlbox's `oneOf: [{required: [url]}, {required: [html]}]`): the
+            // member alone takes a string, its generated variant is the object.
+            let merged_member = || {
+                let (parent, last) = pointer.rsplit_once('/')?;
+                let (parent, keyword) = parent.rsplit_once('/')?;
+                last.parse::<usize>().ok()?;
+                let node = spec.at(parent)?;
+                (matches!(keyword, "oneOf" | "anyOf")
+                    && (node.get("type").is_some() || node.get("properties").is_some()))
+                .then_some(())
+            };
+            let reason = by_design(&label, &instance, ours, verdict.as_ref()).or_else(|| {
+                (!ours_valid && verdict.is_none() && merged_member().is_some()).then_some(
+                    "a union member is generated together with the `type` and `properties` \
+                     written next to the union; the member alone admits more",
+                )
+            });
+            if let Some(reason) = reason {
                 report.agreement.by_design += 1;
                 report.findings.push(Finding {
                     check: "agreement",
