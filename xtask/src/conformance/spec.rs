@@ -107,7 +107,15 @@ impl Spec {
                 .and_then(|n| n.get("$ref"))
                 .and_then(Value::as_str)
             {
-                Some(target) if target.starts_with('#') => current = target.to_owned(),
+                // Canonical (percent-decoded, `~`-escaped) so that every consumer, the
+                // reference validator included, names the node the same way (codat's
+                // `#/paths/~1companies~1%7BcompanyId%7D~1.../parameters/0`).
+                Some(target) if target.starts_with('#') => {
+                    current = match codegen::pointer::parse(target) {
+                        Some(tokens) => format!("#{}", codegen::pointer::encode(&tokens)),
+                        None => target.to_owned(),
+                    }
+                }
                 _ => break,
             }
         }
@@ -312,6 +320,23 @@ fn rewrite_nullable(value: &mut Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// codat's parameters `$ref` a path item with its braces percent-encoded: the pointer
+    /// comes back canonical, so the reference validator finds the schema.
+    #[test]
+    fn percent_encoded_refs_resolve_to_canonical_pointers() {
+        let spec = Spec::parse(
+            r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+                "/c/{id}/a": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]},
+                "/c/{id}/b": {"parameters": [{"$ref": "#/paths/~1c~1%7Bid%7D~1a/parameters/0"}]}}}"##,
+            "codat.json",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.resolve_pointer("#/paths/~1c~1{id}~1b/parameters/0"),
+            "#/paths/~1c~1{id}~1a/parameters/0"
+        );
+    }
 
     #[test]
     fn nullable_becomes_a_null_type() {
