@@ -972,11 +972,29 @@ fn check_agreement(
                     && (node.get("type").is_some() || node.get("properties").is_some()))
                 .then_some(())
             };
+            // A schema with `properties` and no `type` (GitHub's secret-scanning pattern
+            // update beside its `anyOf`) is an object, whatever else JSON Schema admits.
+            let untyped_object = || {
+                spec.resolved(pointer).is_some_and(|node| {
+                    node.get("type").is_none() && node.get("properties").is_some()
+                }) && !instance.is_object()
+            };
             let reason = by_design(&label, &instance, ours, verdict.as_ref()).or_else(|| {
-                (!ours_valid && verdict.is_none() && merged_member().is_some()).then_some(
-                    "a union member is generated together with the `type` and `properties` \
-                     written next to the union; the member alone admits more",
-                )
+                if ours_valid || verdict.is_some() {
+                    None
+                } else if merged_member().is_some() {
+                    Some(
+                        "a union member is generated together with the `type` and `properties` \
+                         written next to the union; the member alone admits more",
+                    )
+                } else if untyped_object() {
+                    Some(
+                        "a schema without `type` whose keywords say what it is (`properties`: an \
+                         object) is generated as that type, as OpenAPI tools read it",
+                    )
+                } else {
+                    None
+                }
             });
             if let Some(reason) = reason {
                 report.agreement.by_design += 1;
