@@ -452,14 +452,15 @@ fn set_spec_headers(job: &Value) {{
         .as_object()
         .map(|h| h.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
         .unwrap_or_default();
-    *SPEC_HEADERS.lock().unwrap() = headers;
+    // A poisoned lock still holds the list: a panic elsewhere never loses the headers.
+    *SPEC_HEADERS.lock().unwrap_or_else(|e| e.into_inner()) = headers;
 }}
 
 struct SpecHeaders;
 
 impl {krate}::runtime::Hook for SpecHeaders {{
     fn before_attempt(&self, _info: &{krate}::runtime::AttemptInfo<'_>, request: &mut {krate}::reqwest::Request) {{
-        for (name, value) in SPEC_HEADERS.lock().unwrap().iter() {{
+        for (name, value) in SPEC_HEADERS.lock().unwrap_or_else(|e| e.into_inner()).iter() {{
             let (Ok(name), Ok(value)) = (
                 {krate}::reqwest::header::HeaderName::from_bytes(name.as_bytes()),
                 {krate}::reqwest::header::HeaderValue::from_str(value),

@@ -974,11 +974,8 @@ fn check_agreement(
             };
             // A schema with `properties` and no `type` (GitHub's secret-scanning pattern
             // update beside its `anyOf`) is an object, whatever else JSON Schema admits.
-            let untyped_object = || {
-                spec.resolved(pointer).is_some_and(|node| {
-                    node.get("type").is_none() && node.get("properties").is_some()
-                }) && !instance.is_object()
-            };
+            let untyped_object =
+                || spec.resolved(pointer).is_some_and(typeless_object) && !instance.is_object();
             let reason = by_design(&label, &instance, ours, verdict.as_ref()).or_else(|| {
                 if ours_valid || verdict.is_some() {
                     None
@@ -1131,6 +1128,12 @@ fn shared_authorization(spec: &Spec, op: &spec::Operation) -> bool {
     })
 }
 
+/// A schema with `properties` and no `type`: the generator makes it an object (as OpenAPI
+/// tools read it), where JSON Schema admits any value.
+fn typeless_object(node: &Value) -> bool {
+    node.get("type").is_none() && node.get("properties").is_some()
+}
+
 /// Where `value` is `null` and the schema at `schema` (through `$ref` and `allOf`)
 /// declares `properties` with no `type` and no `nullable`: the instance path.
 fn null_for_untyped_object(
@@ -1156,14 +1159,11 @@ fn null_for_untyped_object(
         .collect();
     match value {
         Value::Null => {
-            let typed_or_nullable = members.iter().filter_map(|m| spec.at(m)).any(|n| {
+            let nodes: Vec<&Value> = members.iter().filter_map(|m| spec.at(m)).collect();
+            let typed_or_nullable = nodes.iter().any(|n| {
                 n.get("type").is_some() || n.get("nullable").and_then(Value::as_bool) == Some(true)
             });
-            let has_properties = members
-                .iter()
-                .filter_map(|m| spec.at(m))
-                .any(|n| n.get("properties").is_some());
-            (has_properties && !typed_or_nullable).then(|| at.to_owned())
+            (nodes.iter().any(|n| typeless_object(n)) && !typed_or_nullable).then(|| at.to_owned())
         }
         Value::Object(object) => object.iter().find_map(|(key, child)| {
             members.iter().find_map(|m| {
@@ -1284,12 +1284,11 @@ fn request(spec: &Spec, op: &spec::Operation, cache: &mut Validators) -> Result<
     for param in &op.params {
         // Header parameters the generator drops (OpenAPI says to ignore them, or HTTP
         // framing the client sets itself).
-        let lower = param.name.to_ascii_lowercase();
         if param.location == "header" && codegen::ignored_header(&param.name).is_some() {
             // A required `Authorization` parameter with no security scheme behind it (loket.nl
             // declares one on every operation): a caller sends it with a hook, so does the
             // driver (unless a scheme's credential already set the header).
-            if lower == "authorization" && param.required {
+            if param.name.eq_ignore_ascii_case("authorization") && param.required {
                 if let Some(value) = param.schema.as_deref().and_then(|schema| {
                     let target = spec.resolve_pointer(schema);
                     request_candidates(spec, &param.pointer, schema)
